@@ -1,0 +1,64 @@
+"""What every solve returns: a status, the proven figures and the plan, whatever the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from allocator.solution import Solution
+
+
+class Status(str, Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"  # proven best plan (objective = floor of the bound)
+    FEASIBLE = "feasible"  # a plan, with a proven gap (time limit reached)
+    INFEASIBLE = "infeasible"  # proven: no plan satisfies every constraint
+    NO_SOLUTION = "no_solution"  # no plan found in the time limit, none proven impossible
+    INVALID = "invalid"  # the input could not be turned into a problem
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one solve.
+
+    ``objective`` is the plan's total score minus soft penalties (recomputed by the
+    :class:`Solution`); ``bound`` the best proven upper bound on it; ``gap`` their relative
+    distance; ``cost`` the plan's spending in VND.
+    """
+
+    status: Status
+    engine: str
+    runtime_s: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    cost: int | None = None
+    solution: Solution | None = None
+    message: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of ``summary.json`` that describe the solve itself."""
+        return {
+            "status": self.status.value,
+            "objective": self.objective,
+            "cost": self.cost,
+            "bound": self.bound,
+            "gap": self.gap,
+            "runtime_s": round(self.runtime_s, 3),
+            "engine": self.engine,
+            "message": self.message,
+        }
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """``(bound − objective) / max(1, |objective|)``, 0 when optimal."""
+    if objective is None or bound is None:
+        return None
+    return max(0.0, bound - objective) / max(1.0, abs(objective))
