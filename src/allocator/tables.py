@@ -252,7 +252,8 @@ def _parse_column(frame: pd.DataFrame, col: Column, file: str, out: _Collector) 
         out.rows(file, rows[empty], col.name, lambda _: "empty, but required")
     kind = col.kind
     if kind in ("id", "text"):
-        return text.str.lower() if col.lower else text
+        text = text.str.lower() if col.lower else text
+        return text.mask(empty, col.default) if col.default else text
     if kind == "enum":
         lowered = text.str.lower()
         mapped = lowered.map(lambda v: col.aliases.get(v, v))
