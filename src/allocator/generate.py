@@ -1066,21 +1066,33 @@ def _preferences(cand: pd.DataFrame, prog: pd.DataFrame, rng: np.random.Generato
     k_want = rng.choice(4, size=n, p=[0.35, 0.3, 0.2, 0.15])
     cols = [np.full(n, "", dtype=object) for _ in range(3)]
     prog_levels = [set(t.split(";")) if t else set() for t in prog["target_levels"]]
-    field = cand["field"].to_numpy()
-    level = cand["position_level"].to_numpy()
-    for f in sorted(set(field)):
-        in_field = np.flatnonzero(prog["field"].to_numpy() == f)
-        for lv in LEVELS:
-            rows = np.flatnonzero((field == f) & (level == lv))
-            options = np.array([p for p in in_field if not prog_levels[p] or lv in prog_levels[p]])
-            if len(rows) == 0 or len(options) == 0:
-                continue
-            # Random keys, sorted: a random order of the options for each candidate.
-            order = np.argsort(rng.random((len(rows), len(options))), axis=1)
-            ids = prog["program_id"].to_numpy()[options][order]
-            for j in range(min(3, len(options))):
-                take = k_want[rows] > j
-                cols[j][rows[take]] = ids[take, j]
+    prog_field = prog["field"].to_numpy()
+    prog_ids = prog["program_id"].to_numpy()
+    # Group the candidates by (field, level) once: one sort, then slices.
+    f_code, f_names = pd.factorize(cand["field"], sort=True)
+    lv_code = cand["position_level"].map({lv: i for i, lv in enumerate(LEVELS)}).to_numpy()
+    combo = f_code.astype(np.int64) * len(LEVELS) + lv_code
+    order = np.argsort(combo, kind="stable")
+    starts = np.searchsorted(combo[order], np.arange(len(f_names) * len(LEVELS) + 1))
+    for g in range(len(f_names) * len(LEVELS)):
+        rows = order[starts[g]:starts[g + 1]]
+        f, lv = f_names[g // len(LEVELS)], LEVELS[g % len(LEVELS)]
+        options = np.array([p for p in np.flatnonzero(prog_field == f)
+                            if not prog_levels[p] or lv in prog_levels[p]], dtype=np.int64)
+        m, k = len(rows), len(options)
+        if m == 0 or k == 0:
+            continue
+        # Three distinct options, uniformly: each draw skips the ones already taken.
+        a = rng.integers(0, k, m)
+        b = rng.integers(0, max(k - 1, 1), m)
+        b = b + (b >= a)
+        c = rng.integers(0, max(k - 2, 1), m)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        c = c + (c >= lo)
+        c = c + (c >= hi)
+        for j, pick in enumerate((a, b, c)[: min(3, k)]):
+            take = k_want[rows] > j
+            cols[j][rows[take]] = prog_ids[options[pick[take]]]
     return _join_lists(cols)
 
 
@@ -1145,15 +1157,16 @@ def _pairs(cand: pd.DataFrame, prog: pd.DataFrame, hist: pd.DataFrame, n_each: i
            rng: np.random.Generator) -> pd.DataFrame:
     """A few overrides, as a planner would enter them.
 
-    * ``cost``: directors and deputy directors travel on a higher per-diem standard
-      (Circular 102/2012/TT-BTC), so their place on a tour costs 10–20% more;
+    * ``cost``: senior officials travel on a higher per-diem standard (Circular
+      102/2012/TT-BTC), so their place on a tour costs 10–20% more;
     * ``forbidden``: a person withdrawn from one programme (a scheduling conflict);
     * ``allowed``: an exception granted to someone who went abroad last year.
     """
     overseas = prog[prog["mode"] == "overseas"]
     ids = cand["candidate_id"].to_numpy()
     rows: list[pd.DataFrame] = []
-    senior = cand["position_level"].isin(["deputy_director", "director"]).to_numpy()
+    senior = cand["position_level"].isin(["head_division", "deputy_director",
+                                          "director"]).to_numpy()
     for field, group in overseas.groupby("field", sort=True):
         who = np.flatnonzero(senior & ((cand["field"] == field).to_numpy() | (field == "*")))
         if len(who) == 0:
@@ -1244,13 +1257,13 @@ def _budget(prog: pd.DataFrame, preset: QuotaPreset, cand_must: int) -> dict[str
 _DESCRIPTIONS = {
     "hcmc": ("Kế hoạch đào tạo, bồi dưỡng cán bộ, công chức, viên chức TP. Hồ Chí Minh năm "
              "{year} (dữ liệu tổng hợp, seed {seed}): tối đa {total_max} người đi bồi dưỡng ở "
-             "nước ngoài theo đoàn 15-20 người, {places:,} chỗ học trong nước."),
+             "nước ngoài theo đoàn 15-20 người, {places} chỗ học trong nước."),
     "hcmc-small": ("Dữ liệu mẫu nhỏ (seed {seed}): {n} cán bộ, công chức của 12 cơ quan "
                    "TP. Hồ Chí Minh, {n_prog} chương trình, tối đa {total_max} người đi nước "
                    "ngoài năm {year}."),
     "kl39": ("Bồi dưỡng cán bộ lãnh đạo, quản lý ở nước ngoài theo Kết luận 39-KL/TW, năm "
              "{year} (dữ liệu tổng hợp, seed {seed}): khoảng {total_max} người, gồm {short} "
-             "ngắn hạn, {medium} trung hạn và {language} ngoại ngữ; {places:,} chỗ học trong "
+             "ngắn hạn, {medium} trung hạn và {language} ngoại ngữ; {places} chỗ học trong "
              "nước."),
 }
 
@@ -1280,15 +1293,17 @@ def _scenario(name: str, size: str, seed: int, year: int, preset: QuotaPreset,
                    "per": "agency", "max": preset.agency_cap})
     floor_field, floor_min, penalty = preset.floor
     quotas.append({"name": f"{floor_field.replace('_', '-')}-floor",
-                   "select": {"field": floor_field}, "min": floor_min, "soft": True,
+                   "select": {"mode": "overseas", "field": floor_field}, "min": floor_min,
+                   "soft": True,
                    "penalty": penalty})
     by_type = {t.type: t.max for t in preset.targets}
+    places = int(prog.loc[prog["mode"] == "domestic", "capacity"].sum())
     description = _DESCRIPTIONS[preset.name if preset.name.startswith("hcmc") else "kl39"].format(
         year=year, seed=seed, total_max=preset.total_max, n=n_candidates, n_prog=len(prog),
-        places=int(prog.loc[prog["mode"] == "domestic", "capacity"].sum()),
+        places=f"{places:,}".replace(",", "."),  # Vietnamese thousands separator
         short=by_type.get("short_term"), medium=by_type.get("medium_term"),
         language=by_type.get("language"),
-    ).replace(",", ".")  # Vietnamese thousands separator
+    )
     return {
         "name": name,
         "description": description,
@@ -1302,6 +1317,13 @@ def _scenario(name: str, size: str, seed: int, year: int, preset: QuotaPreset,
     }
 
 
+def _flow(value: Any) -> str:
+    """One YAML value in flow style on one line (``{mode: overseas}``, ``'text'``, ``175``)."""
+    text = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, sort_keys=False,
+                          width=1_000_000).strip()
+    return text[1:-1]
+
+
 def scenario_yaml(scenario: Mapping[str, Any], command: str) -> str:
     """The scenario as YAML text: block style, flow style for leaf mappings, a header comment.
 
@@ -1312,8 +1334,19 @@ def scenario_yaml(scenario: Mapping[str, Any], command: str) -> str:
     command
         The command that regenerates the file, quoted in the header.
     """
-    body = yaml.safe_dump(dict(scenario), sort_keys=False, allow_unicode=True,
-                          default_flow_style=None, width=100)
+    lines: list[str] = []
+    for key, value in scenario.items():
+        if isinstance(value, dict):
+            # A mapping: one line per sub-key, each value in flow style.
+            lines.append(f"{key}:")
+            lines += [f"  {k}: {_flow(v)}" for k, v in value.items()]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            # A list of mappings (quotas): one line per item, as in the docs.
+            lines.append(f"{key}:")
+            lines += [f"  - {_flow(v)}" for v in value]
+        else:
+            lines.append(f"{key}: {_flow(value)}")
+    body = "\n".join(lines) + "\n"
     header = (f"# Generated by `{command}`.\n"
               "# Synthetic data; regenerate rather than edit (see scenarios/README.md).\n")
     return header + body

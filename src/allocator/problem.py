@@ -244,12 +244,15 @@ def _check_selector(sel: _Selector, select: dict[str, Any], file: str, where: st
 # --------------------------------------------------------------------------------------------
 
 
-def _per_groups(sel: _Selector, quota: Quota) -> list[tuple[str, np.ndarray]]:
-    """The ``per`` groups: a label and a mask over pairs for each distinct value present."""
+def _per_groups(sel: _Selector, quota: Quota, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The ``per`` groups over the selected pairs ``idx``: a label and the group's pairs.
+
+    One group per distinct value present in the key's own table (so a group with no eligible
+    pair still exists, and its minimum still applies).
+    """
     keys = quota.per_keys
     if not keys:
-        return [("", np.ones(len(sel.pair_c), dtype=bool))]
-    combos: pd.DataFrame
+        return [("", idx)]
     sides = {sel.side(k)[0] for k in keys}  # type: ignore[index]
     if len(sides) == 1:
         combos = pd.DataFrame({k: sel.table_values(k) for k in keys}).drop_duplicates()
@@ -258,21 +261,16 @@ def _per_groups(sel: _Selector, quota: Quota) -> list[tuple[str, np.ndarray]]:
         for k in keys:
             combos = combos.merge(pd.DataFrame({k: pd.unique(sel.table_values(k)), "_": 0}))
         combos = combos.drop(columns="_")
-    combos = combos.sort_values(keys, kind="stable")
-    pair_vals = [sel.pair_values(k) for k in keys]
+    combos = combos.sort_values(keys, kind="stable").reset_index(drop=True)
+    # Code each selected pair by its combination, then split the pairs by code in one sort.
+    pair_keys = pd.DataFrame({k: sel.pair_values(k)[idx] for k in keys})
+    code = pair_keys.merge(combos.reset_index(), on=keys, how="left")["index"].to_numpy()
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(len(combos) + 1))
     groups = []
-    if len(keys) == 1:
-        # One vectorised pass: sort pairs by value, slice each group.
-        codes = pd.Categorical(pair_vals[0], categories=combos[keys[0]].tolist())
-        for i, value in enumerate(combos[keys[0]]):
-            groups.append((f"{keys[0]}={value}", codes.codes == i))
-        return groups
-    for combo in combos.itertuples(index=False):
-        mask = np.ones(len(sel.pair_c), dtype=bool)
-        for vals, v in zip(pair_vals, combo, strict=True):
-            mask &= vals == v
+    for i, combo in enumerate(combos.itertuples(index=False)):
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo, strict=True))
-        groups.append((label, mask))
+        groups.append((label, idx[order[bounds[i]:bounds[i + 1]]]))
     return groups
 
 
@@ -281,53 +279,50 @@ def _share_coef(of_mask: np.ndarray, share: float) -> np.ndarray:
     return of_mask.astype(float) - s
 
 
-def quota_rows(sel: _Selector, quota: Quota, score_pairs: int) -> list[Row]:
+def quota_rows(sel: _Selector, quota: Quota) -> list[Row]:
     """The rows of one quota: one per ``per`` group and bound."""
-    base = sel.mask(quota.select)
+    base = np.flatnonzero(sel.mask(quota.select))
     penalty = float(quota.penalty or 0.0)
     rows: list[Row] = []
     common: dict[str, Any] = {"family": "quota", "name": quota.name, "soft": quota.soft,
                               "penalty": penalty}
+    groups = _per_groups(sel, quota, base)
     if quota.proportional is not None:
-        total_idx = np.flatnonzero(base)
         head_key = quota.per_keys[0]
-        side = sel.side(head_key)
         # Headcount: candidates eligible for at least one selected place, per group.
         eligible_c = np.unique(sel.pair_c[base])
-        if side is not None and side[0] == "c":
-            values = sel.table_values(head_key)[eligible_c]
-        else:
-            values = np.array([], dtype=object)
-        counts = pd.Series(values).value_counts()
+        counts = pd.Series(sel.table_values(head_key)[eligible_c]).value_counts()
         total = int(counts.sum())
         tol = quota.proportional.tolerance
-        for label, mask in _per_groups(sel, quota):
+        for label, members in groups:
             value = label.split("=", 1)[1]
             h = counts.get(value, 0) / total if total else 0.0
-            in_group = mask[total_idx].astype(float)
-            places = np.flatnonzero(base & mask)
+            in_group = np.isin(base, members).astype(float)
             if h - tol > 0:
-                rows.append(Row(kind="proportional_min", group=label, pairs=total_idx,
+                rows.append(Row(kind="proportional_min", group=label, pairs=base,
                                 coef=in_group - (h - tol), lo=0.0, share=h - tol,
-                                places=total_idx, of_places=places, **common))
+                                places=base, of_places=members, **common))
             if h + tol < 1:
-                rows.append(Row(kind="proportional_max", group=label, pairs=total_idx,
+                rows.append(Row(kind="proportional_max", group=label, pairs=base,
                                 coef=in_group - (h + tol), hi=0.0, share=h + tol,
-                                places=total_idx, of_places=places, **common))
+                                places=base, of_places=members, **common))
         return rows
-    for label, mask in _per_groups(sel, quota):
-        idx = np.flatnonzero(base & mask)
+    of_masks = {kind: sel.mask(spec.of) for kind, spec in
+                (("min_share", quota.min_share), ("max_share", quota.max_share)) if spec}
+    for label, members in groups:
         if quota.min is not None or quota.max is not None:
-            rows.append(Row(kind="count", group=label, pairs=idx, coef=np.ones(len(idx)),
-                            lo=quota.min, hi=quota.max, places=idx, **common))
+            rows.append(Row(kind="count", group=label, pairs=members,
+                            coef=np.ones(len(members)), lo=quota.min, hi=quota.max,
+                            places=members, **common))
         for kind, spec in (("min_share", quota.min_share), ("max_share", quota.max_share)):
             if spec is None:
                 continue
-            of = sel.mask(spec.of)[idx]
-            rows.append(Row(kind=kind, group=label, pairs=idx, coef=_share_coef(of, spec.share),
+            of = of_masks[kind][members]
+            rows.append(Row(kind=kind, group=label, pairs=members,
+                            coef=_share_coef(of, spec.share),
                             lo=0.0 if kind == "min_share" else None,
                             hi=0.0 if kind == "max_share" else None, share=spec.share,
-                            places=idx, of_places=idx[of], **common))
+                            places=members, of_places=members[of], **common))
     return rows
 
 
@@ -554,12 +549,15 @@ def build_problem(scenario: Scenario, tables: Tables | None = None,
                 issues.append(Issue(file, key=f"{where}.per",
                                     message=f"unknown per key {key!r}: not a column of the "
                                     "programmes or candidates"))
-        if quota.proportional is not None and quota.per_keys and sel.side(
+        if quota.proportional is not None and len(quota.per_keys) > 1:
+            issues.append(Issue(file, key=f"{where}.per", message="proportional takes one per "
+                                "key (the groups that share the places)"))
+        elif quota.proportional is not None and quota.per_keys and sel.side(
                 quota.per_keys[0]) is not None and sel.side(quota.per_keys[0])[0] != "c":
             issues.append(Issue(file, key=f"{where}.per", message="proportional shares by "
                                 "headcount need a candidate attribute (e.g. agency)"))
         if len([x for x in issues if x.severity is Severity.ERROR]) == before:
-            rows.extend(quota_rows(sel, quota, len(pair_c)))
+            rows.extend(quota_rows(sel, quota))
     rows.extend(budget_rows(scenario, cand, prog, pair_c, pair_p, cost, file, issues))
     if [x for x in issues if x.severity is Severity.ERROR]:
         raise InputError(issues)
