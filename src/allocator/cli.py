@@ -34,7 +34,11 @@ EXAMPLES = {
 
 
 class Console:
-    """Prints for people (rich, on stderr/stdout) unless ``--json`` or ``--quiet``."""
+    """Prints for people (rich, on stderr/stdout) unless ``--json`` or ``--quiet``.
+
+    With ``--json`` only :meth:`json` writes (to stdout); with ``--quiet`` only errors. The live
+    progress (:meth:`progress`) shows on a terminal only, never in a pipe.
+    """
 
     def __init__(self, as_json: bool = False, quiet: bool = False) -> None:
         self.as_json = as_json
@@ -44,9 +48,25 @@ class Console:
         self.out = RichConsole(highlight=False, soft_wrap=True)
         self.err = RichConsole(stderr=True, highlight=False, soft_wrap=True)
 
+    @property
+    def for_people(self) -> bool:
+        return not self.as_json and not self.quiet
+
     def say(self, text: str = "") -> None:
-        if not self.as_json and not self.quiet:
+        """A line of rich markup on stdout (escape input text with :func:`_escape`)."""
+        if self.for_people:
             self.out.print(text)
+
+    def show(self, renderable: Any) -> None:
+        """A rich renderable (a table) on stdout."""
+        if self.for_people:
+            self.out.print(renderable)
+
+    def progress(self) -> Any:
+        """A live status on stderr, shown only on a terminal and only for people."""
+        from allocator.progress import Progress
+
+        return Progress(self.err, enabled=self.for_people and self.err.is_terminal)
 
     def issue(self, issue: Issue) -> None:
         if self.as_json:
@@ -123,7 +143,7 @@ def cmd_solve(args: argparse.Namespace, con: Console) -> int:
     try:
         outcome = run_solve(Path(args.scenario), Path(args.out) if args.out else None,
                             engine=args.engine, time_limit=args.time_limit, force=args.force,
-                            progress=not (args.json or args.quiet) and sys.stderr.isatty())
+                            progress=con.progress())
     except InputError as exc:
         for issue in exc.issues:
             con.issue(issue)
@@ -136,17 +156,24 @@ def cmd_solve(args: argparse.Namespace, con: Console) -> int:
     for issue in outcome.problem.warnings:
         if not args.quiet:
             con.issue(issue)
+    has_plan = outcome.result.status.has_plan
     for line in outcome.summary_lines():
-        con.say(line)
-    con.json(outcome.summary)
-    return EXIT_OK if outcome.result.status.has_plan else EXIT_NO_PLAN
+        label, _, rest = line.partition(" ")
+        colour = "green" if has_plan else "red"
+        if label == "status":
+            con.say(f"[bold]{_escape(label)}[/bold] [{colour}]{_escape(rest)}[/{colour}]")
+        else:
+            con.say(f"[bold]{_escape(label)}[/bold] {_escape(rest)}")
+    con.json({**outcome.summary, "out": str(outcome.out) if outcome.out else None})
+    return EXIT_OK if has_plan else EXIT_NO_PLAN
 
 
 def cmd_generate(args: argparse.Namespace, con: Console) -> int:
     from allocator.generate import generate
 
     try:
-        path = generate(args.size, Path(args.out), seed=args.seed, force=args.force)
+        path = generate(args.size, Path(args.out), seed=args.seed, year=args.year,
+                        quotas=args.quotas, force=args.force, compress=args.compress)
     except FileExistsError as exc:
         con.error(f"{exc}: choose another --out or add --force")
         return EXIT_INVALID
@@ -220,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("generate", "write a realistic synthetic data set and scenario")
     p.add_argument("--size", choices=["small", "city", "national"], required=True)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--year", type=int, help="the plan's year (default: 2023)")
+    p.add_argument("--quotas", choices=["hcmc", "hcmc-small", "kl39-2023", "kl39-2026"],
+                   help="quota preset (default: by size and year)")
+    p.add_argument("--compress", action="store_true", help="write .csv.gz tables")
     p.add_argument("--out", "-o", required=True, help="output folder")
     p.add_argument("--force", action="store_true", help="replace an existing output folder")
     p.set_defaults(func=cmd_generate)

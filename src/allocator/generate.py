@@ -66,7 +66,6 @@ PAIR_COLUMNS = ("candidate_id", "program_id", "score", "cost", "status")
 HISTORY_COLUMNS = ("candidate_id", "year", "mode", "type", "program_id")
 
 MILLION = 1_000_000
-BILLION = 1_000_000_000
 
 
 def _nfc(words: Sequence[str]) -> tuple[str, ...]:
@@ -98,6 +97,13 @@ class SizeSpec:
         ``hcmc`` (city departments and districts) or ``national`` (ministries and provinces).
     overseas_capacity, overseas_min_size
         Size of an overseas delegation (15–20 in real plans; smaller for the small sample).
+    level_weights
+        Relative shares of the position levels, bottom up (:data:`LEVELS`).
+    equal_agencies
+        Whether every agency has the same headcount (the small sample's nominated lists).
+    tour_levels
+        Target levels of every short study tour, if not the usual ones (the small sample
+        admits every leader to every tour so that its small delegations fill).
     """
 
     n_candidates: int
@@ -107,10 +113,16 @@ class SizeSpec:
     region: Literal["hcmc", "national"]
     overseas_capacity: int = 20
     overseas_min_size: int = 15
+    level_weights: tuple[float, ...] = (72.0, 12.0, 9.5, 4.5, 1.9, 0.1)
+    equal_agencies: bool = False
+    tour_levels: str | None = None
 
 
 SIZES: Mapping[str, SizeSpec] = {
-    "small": SizeSpec(500, 20, 440, "HCM", "hcmc", overseas_capacity=10, overseas_min_size=5),
+    # The small sample is a list of nominees: more leaders than in the whole service.
+    "small": SizeSpec(500, 20, 440, "HCM", "hcmc", overseas_capacity=10, overseas_min_size=5,
+                      level_weights=(55.0, 18.0, 15.0, 8.0, 3.5, 0.5), equal_agencies=True,
+                      tour_levels="deputy_head_division;head_division;deputy_director;director"),
     "city": SizeSpec(20_000, 300, 19_963, "HCM", "hcmc"),
     "national": SizeSpec(200_000, 2_000, 185_000, "VN", "national"),
 }
@@ -262,6 +274,63 @@ FIELDS: Mapping[str, tuple[str, int]] = {
     "banking": ("quản lý tiền tệ, ngân hàng", 2),
     "state_apparatus": ("tổ chức bộ máy nhà nước", 1),
     "leadership": ("kỹ năng lãnh đạo, quản lý", 4),
+    # Finer fields of the national data: with ~2,000 programmes, broad fields alone would make
+    # every official eligible for dozens of courses; real plans name the specialism.
+    "tax_administration": ("quản lý thuế", 2),
+    "customs": ("nghiệp vụ hải quan", 2),
+    "state_treasury": ("nghiệp vụ kho bạc nhà nước", 2),
+    "public_debt": ("quản lý nợ công", 2),
+    "securities": ("quản lý thị trường chứng khoán", 2),
+    "public_procurement": ("quản lý đấu thầu", 2),
+    "public_assets": ("quản lý tài sản công", 2),
+    "statistics": ("nghiệp vụ thống kê", 2),
+    "enterprise_development": ("phát triển doanh nghiệp", 2),
+    "medical_services": ("quản lý khám bệnh, chữa bệnh", 2),
+    "preventive_medicine": ("quản lý y tế dự phòng", 2),
+    "pharmaceuticals": ("quản lý dược", 2),
+    "road_transport": ("quản lý giao thông đường bộ", 2),
+    "maritime": ("quản lý hàng hải", 2),
+    "aviation": ("quản lý hàng không dân dụng", 2),
+    "housing_real_estate": ("quản lý nhà ở và thị trường bất động sản", 2),
+    "urban_planning": ("quản lý quy hoạch đô thị", 2),
+    "energy": ("quản lý năng lượng", 2),
+    "market_surveillance": ("quản lý thị trường", 2),
+    "industry": ("phát triển công nghiệp", 2),
+    "forestry": ("quản lý lâm nghiệp", 2),
+    "fisheries": ("quản lý thủy sản", 2),
+    "irrigation_disaster": ("thủy lợi và phòng, chống thiên tai", 2),
+    "veterinary_plant": ("thú y và bảo vệ thực vật", 2),
+    "land_management": ("quản lý đất đai", 2),
+    "water_resources": ("quản lý tài nguyên nước", 2),
+    "climate_change": ("ứng phó với biến đổi khí hậu", 2),
+    "higher_education": ("quản lý giáo dục đại học", 2),
+    "vocational_training": ("quản lý giáo dục nghề nghiệp", 2),
+    "general_education": ("quản lý giáo dục phổ thông", 2),
+    "employment": ("quản lý lao động, việc làm", 1),
+    "social_protection": ("bảo trợ xã hội", 1),
+    "social_insurance": ("quản lý bảo hiểm xã hội", 1),
+    "civil_registration": ("nghiệp vụ hộ tịch, chứng thực", 3),
+    "judgment_enforcement": ("thi hành án dân sự", 3),
+    "law_dissemination": ("phổ biến, giáo dục pháp luật", 3),
+    "law_drafting": ("xây dựng và thẩm định văn bản quy phạm pháp luật", 3),
+    "civil_service": ("quản lý cán bộ, công chức, viên chức", 1),
+    "archives": ("văn thư, lưu trữ", 1),
+    "religious_affairs": ("công tác tôn giáo", 1),
+    "emulation_rewards": ("công tác thi đua, khen thưởng", 1),
+    "cybersecurity": ("bảo đảm an toàn thông tin mạng", 2),
+    "e_government": ("xây dựng chính phủ số", 2),
+    "press_publishing": ("quản lý báo chí, xuất bản", 2),
+    "telecom": ("quản lý viễn thông", 2),
+    "heritage": ("bảo tồn di sản văn hóa", 2),
+    "sport": ("quản lý thể dục, thể thao", 2),
+    "consular": ("công tác lãnh sự", 1),
+    "international_integration": ("hội nhập quốc tế", 1),
+    "monetary_policy": ("thực thi chính sách tiền tệ", 2),
+    "banking_supervision": ("thanh tra, giám sát ngân hàng", 2),
+    "complaints": ("giải quyết khiếu nại, tố cáo", 1),
+    "anti_corruption": ("phòng, chống tham nhũng", 1),
+    "intellectual_property": ("quản lý sở hữu trí tuệ", 2),
+    "standards_quality": ("tiêu chuẩn, đo lường, chất lượng", 2),
 }
 
 #: HCMC 2023's domestic course fields and overseas fields (news reports of the plan).
@@ -317,22 +386,24 @@ DOMESTIC_TITLES: Mapping[str, tuple[str, ...]] = {
     "state_apparatus": ("Bồi dưỡng nghiệp vụ tổ chức bộ máy, biên chế",),
 }
 
-#: Courses open to every field: (title, target levels, duration range in days, weight).
-#: The capacity of a course limited to some levels never exceeds a share of those levels.
+#: Courses open to every field: (title, target levels, duration range in days, weight). Each is
+#: one programme with many places (the digital-skills course is online), so that it adds one
+#: option per person, not one per class. A course limited to some levels never takes more
+#: than a third of those levels.
 STAR_COURSES: tuple[tuple[str, tuple[str, ...], tuple[int, int], float], ...] = (
-    ("Bồi dưỡng kỹ năng số cho cán bộ, công chức", (), (2, 5), 3.0),
-    ("Bồi dưỡng chuyển đổi số trong cơ quan hành chính nhà nước", (), (3, 5), 2.0),
-    ("Bồi dưỡng văn hóa công vụ và đạo đức công vụ", (), (2, 3), 1.5),
-    ("Bồi dưỡng kỹ năng giao tiếp, ứng xử của cán bộ, công chức", (), (2, 3), 1.0),
-    ("Bồi dưỡng ngạch chuyên viên", ("specialist",), (28, 42), 1.5),
-    ("Bồi dưỡng ngạch chuyên viên chính", ("specialist",), (28, 42), 1.0),
-    ("Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", ("specialist",
-                                                              "deputy_head_division"),
-     (5, 10), 1.0),
+    ("Bồi dưỡng kỹ năng số cho cán bộ, công chức (trực tuyến)", (), (2, 5), 5.0),
+    ("Bồi dưỡng ngạch chuyên viên chính", ("specialist",), (28, 42), 1.5),
     ("Bồi dưỡng lãnh đạo, quản lý cấp phòng", ("deputy_head_division", "head_division"),
      (20, 30), 1.0),
-    ("Bồi dưỡng lãnh đạo, quản lý cấp sở và tương đương", ("deputy_director", "director"),
-     (20, 30), 0.5),
+    ("Bồi dưỡng lãnh đạo, quản lý cấp sở và tương đương",
+     ("deputy_director", "director", "leader_city"), (20, 30), 0.5),
+)
+
+#: Field courses are given per band of levels, each band with its own classes.
+BANDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("specialist",), "chuyên viên"),
+    (("deputy_head_division", "head_division"), "lãnh đạo cấp phòng"),
+    (("deputy_director", "director", "leader_city"), "lãnh đạo cấp sở, vụ"),
 )
 
 _ASIA = ("Hàn Quốc", "Nhật Bản", "Singapore", "Trung Quốc", "Thái Lan", "Malaysia")
@@ -397,14 +468,14 @@ def _mix(**weights: float) -> dict[str, float]:
 
 _DISTRICT_MIX = _mix(administrative_reform=25, urban_government=14, economics_finance=10,
                      construction=10, health=8, culture_sport=7, youth=8, inspection=7,
-                     policy_making=5, gender_equality=5, food_testing=1)
+                     policy_making=5, gender_equality=5, food_testing=1, smart_tourism=2)
 _RURAL_MIX = {**_DISTRICT_MIX, "hightech_agriculture": 10, "urban_government": 6}
 
 
 def _hcmc_agencies() -> list[Agency]:
     d = "tphcm.gov.vn"
     departments = [
-        ("Sở Giao thông Vận tải", 3, _mix(transport=60, urban_railway_safety=15, construction=10,
+        ("Sở Giao thông Vận tải", 3, _mix(transport=55, urban_railway_safety=20, construction=10,
                                           administrative_reform=5, inspection=10)),
         ("Sở Y tế", 5, _mix(health=60, food_testing=25, administrative_reform=5, inspection=10)),
         ("Sở Tài chính", 3, _mix(economics_finance=70, policy_making=15,
@@ -412,7 +483,7 @@ def _hcmc_agencies() -> list[Agency]:
         ("Sở Nội vụ", 2, _mix(administrative_reform=40, urban_government=25, policy_making=20,
                               gender_equality=5, youth=10)),
         ("Sở Tư pháp", 2, _mix(policy_making=60, administrative_reform=20, inspection=20)),
-        ("Sở Du lịch", 1, _mix(tourism=60, smart_tourism=30, culture_sport=10)),
+        ("Sở Du lịch", 1.5, _mix(tourism=55, smart_tourism=35, culture_sport=10)),
         ("Sở Xây dựng", 2, _mix(construction=70, industrial_infrastructure=10,
                                 urban_government=10, inspection=10)),
         ("Sở Công Thương", 2, _mix(economics_finance=40, food_testing=15,
@@ -436,7 +507,7 @@ def _hcmc_agencies() -> list[Agency]:
         ("Sở Thông tin và Truyền thông", 1, _mix(administrative_reform=40, urban_government=30,
                                                  policy_making=30)),
         ("Sở Quy hoạch - Kiến trúc", 1, _mix(construction=60, urban_government=40)),
-        ("Ban Quản lý Đường sắt đô thị", 1, _mix(urban_railway_safety=60, transport=25,
+        ("Ban Quản lý Đường sắt đô thị", 1.5, _mix(urban_railway_safety=60, transport=25,
                                                  construction=15)),
         ("Ban Quản lý các Khu chế xuất và công nghiệp", 1.5, _mix(industrial_infrastructure=60,
                                                                   economics_finance=20,
@@ -471,85 +542,118 @@ _SMALL_AGENCIES = ("Sở Y tế", "Ban Quản lý An toàn thực phẩm", "Sở
                    "Thanh tra Thành phố", "UBND Quận 1", "UBND Quận 3", "UBND Thành phố Thủ Đức",
                    "UBND Huyện Cần Giờ")
 
-_PROVINCE_MIX = _mix(administrative_reform=12, economics_finance=10, agriculture=10, health=10,
-                     education=10, construction=7, transport=6, tourism=5, culture_sport=5,
-                     inspection=5, policy_making=4, justice=3, environment=4,
-                     investment_promotion=2, foreign_affairs=1.5, digital_transformation=3,
-                     youth=2, labour_social=3, gender_equality=1, hightech_agriculture=2,
-                     industrial_infrastructure=2, urban_government=1.5, science_technology=2,
-                     food_testing=1, smart_tourism=1, ethnic_affairs=1, state_apparatus=2)
-
-_MINISTRIES_2023: tuple[tuple[str, float, dict[str, float], str], ...] = (
-    ("Bộ Nội vụ", 1.5, _mix(state_apparatus=35, administrative_reform=30, policy_making=15,
-                            youth=5, gender_equality=5, digital_transformation=10), "moha.gov.vn"),
-    ("Bộ Tài chính", 4, _mix(economics_finance=70, policy_making=10, inspection=10,
-                             digital_transformation=10), "mof.gov.vn"),
-    ("Bộ Ngoại giao", 1.5, _mix(foreign_affairs=80, investment_promotion=10, policy_making=10),
-     "mofa.gov.vn"),
-    ("Bộ Y tế", 2, _mix(health=70, food_testing=15, policy_making=15), "moh.gov.vn"),
-    ("Bộ Giao thông Vận tải", 2, _mix(transport=70, urban_railway_safety=10, construction=10,
-                                      policy_making=10), "mt.gov.vn"),
-    ("Bộ Xây dựng", 1.5, _mix(construction=60, urban_government=20,
-                              industrial_infrastructure=10, policy_making=10), "moc.gov.vn"),
-    ("Bộ Công Thương", 2, _mix(economics_finance=30, investment_promotion=20,
-                               industrial_infrastructure=20, food_testing=10, policy_making=20),
-     "moit.gov.vn"),
-    ("Bộ Kế hoạch và Đầu tư", 1.5, _mix(economics_finance=50, investment_promotion=30,
-                                        policy_making=20), "mpi.gov.vn"),
-    ("Bộ Tư pháp", 1.5, _mix(justice=60, policy_making=40), "moj.gov.vn"),
-    ("Bộ Giáo dục và Đào tạo", 1.5, _mix(education=80, policy_making=20), "moet.gov.vn"),
-    ("Bộ Khoa học và Công nghệ", 1, _mix(science_technology=70, digital_transformation=20,
-                                         policy_making=10), "most.gov.vn"),
-    ("Bộ Nông nghiệp và Phát triển nông thôn", 2.5, _mix(agriculture=50,
-                                                         hightech_agriculture=30,
-                                                         food_testing=10, environment=10),
-     "mard.gov.vn"),
-    ("Bộ Tài nguyên và Môi trường", 2, _mix(environment=80, policy_making=20), "monre.gov.vn"),
-    ("Bộ Thông tin và Truyền thông", 1, _mix(digital_transformation=70, science_technology=20,
-                                             policy_making=10), "mic.gov.vn"),
-    ("Bộ Lao động - Thương binh và Xã hội", 1.5, _mix(labour_social=60, gender_equality=20,
-                                                      youth=10, policy_making=10),
-     "molisa.gov.vn"),
-    ("Bộ Văn hóa, Thể thao và Du lịch", 1.5, _mix(culture_sport=50, tourism=30,
-                                                  smart_tourism=10, policy_making=10),
-     "bvhttdl.gov.vn"),
-    ("Ủy ban Dân tộc", 0.5, _mix(ethnic_affairs=80, policy_making=20), "ubdt.gov.vn"),
-    ("Ngân hàng Nhà nước Việt Nam", 1.5, _mix(banking=80, economics_finance=20), "sbv.gov.vn"),
-    ("Thanh tra Chính phủ", 0.8, _mix(inspection=90, policy_making=10), "thanhtra.gov.vn"),
-    ("Văn phòng Chính phủ", 0.8, _mix(administrative_reform=50, policy_making=30,
-                                      digital_transformation=20), "chinhphu.vn"),
+_PROVINCE_MIX = _mix(
+    administrative_reform=6, civil_service=3, archives=2, emulation_rewards=1,
+    religious_affairs=1, state_apparatus=2, economics_finance=4, tax_administration=4,
+    state_treasury=2, public_procurement=1, public_assets=1, statistics=2,
+    enterprise_development=1, investment_promotion=2, agriculture=4, forestry=1.5,
+    fisheries=1.5, irrigation_disaster=1.5, veterinary_plant=1.5, hightech_agriculture=1.5,
+    health=3, medical_services=3, preventive_medicine=2, pharmaceuticals=1, food_testing=1,
+    education=2, general_education=4, vocational_training=1.5, construction=2,
+    urban_planning=1.5, housing_real_estate=1, transport=1.5, road_transport=2, tourism=2,
+    smart_tourism=0.5, culture_sport=2, heritage=1, sport=1, inspection=2, complaints=2,
+    anti_corruption=1, justice=1, civil_registration=2, judgment_enforcement=1.5,
+    law_dissemination=1, policy_making=1.5, environment=1.5, land_management=3,
+    water_resources=1, climate_change=0.5, digital_transformation=1.5, e_government=1,
+    press_publishing=0.5, youth=1, employment=1.5, social_protection=1.5, social_insurance=1,
+    gender_equality=0.5, foreign_affairs=1, industrial_infrastructure=1, industry=1,
+    market_surveillance=1, energy=0.5, urban_government=0.5, science_technology=1,
+    standards_quality=0.5, ethnic_affairs=1,
 )
 
-# After the 2025 reorganisation (Resolution 176/2025/QH15): 14 ministries; the merged ones
-# inherit the field mixes of their parts.
-_MINISTRIES_2026: tuple[tuple[str, float, dict[str, float], str], ...] = (
-    ("Bộ Nội vụ", 3, _mix(state_apparatus=25, administrative_reform=25, labour_social=25,
-                          gender_equality=10, policy_making=15), "moha.gov.vn"),
-    ("Bộ Tài chính", 5.5, _mix(economics_finance=55, investment_promotion=15, policy_making=10,
-                               inspection=10, digital_transformation=10), "mof.gov.vn"),
-    ("Bộ Ngoại giao", 1.5, _mix(foreign_affairs=80, investment_promotion=10, policy_making=10),
-     "mofa.gov.vn"),
-    ("Bộ Y tế", 2, _mix(health=70, food_testing=15, policy_making=15), "moh.gov.vn"),
-    ("Bộ Xây dựng", 3.5, _mix(construction=35, transport=35, urban_railway_safety=10,
-                              urban_government=10, policy_making=10), "moc.gov.vn"),
-    ("Bộ Công Thương", 2, _mix(economics_finance=30, investment_promotion=20,
-                               industrial_infrastructure=20, food_testing=10, policy_making=20),
-     "moit.gov.vn"),
-    ("Bộ Tư pháp", 1.5, _mix(justice=60, policy_making=40), "moj.gov.vn"),
-    ("Bộ Giáo dục và Đào tạo", 1.5, _mix(education=80, policy_making=20), "moet.gov.vn"),
-    ("Bộ Khoa học và Công nghệ", 2, _mix(science_technology=45, digital_transformation=45,
-                                         policy_making=10), "mst.gov.vn"),
-    ("Bộ Nông nghiệp và Môi trường", 4.5, _mix(agriculture=35, environment=35,
-                                                hightech_agriculture=20, food_testing=10),
-     "mae.gov.vn"),
-    ("Bộ Văn hóa, Thể thao và Du lịch", 1.5, _mix(culture_sport=50, tourism=30,
-                                                  smart_tourism=10, policy_making=10),
-     "bvhttdl.gov.vn"),
-    ("Bộ Dân tộc và Tôn giáo", 0.7, _mix(ethnic_affairs=90, policy_making=10), "mdtt.gov.vn"),
-    ("Ngân hàng Nhà nước Việt Nam", 1.5, _mix(banking=80, economics_finance=20), "sbv.gov.vn"),
-    ("Thanh tra Chính phủ", 1, _mix(inspection=90, policy_making=10), "thanhtra.gov.vn"),
-    ("Văn phòng Chính phủ", 0.8, _mix(administrative_reform=50, policy_making=30,
-                                      digital_transformation=20), "chinhphu.vn"),
+_MinistryRow = tuple[str, float, dict[str, float], str]
+
+_HOME_2023 = _mix(state_apparatus=20, administrative_reform=20, civil_service=20, archives=10,
+                  religious_affairs=10, emulation_rewards=10, policy_making=10)
+_FINANCE_2023 = _mix(economics_finance=15, tax_administration=25, customs=20, state_treasury=12,
+                     public_debt=4, securities=4, public_assets=5, public_procurement=5,
+                     policy_making=5, digital_transformation=5)
+_HEALTH = _mix(health=25, medical_services=25, preventive_medicine=20, pharmaceuticals=15,
+               food_testing=10, policy_making=5)
+_TRANSPORT = _mix(transport=30, road_transport=30, maritime=15, aviation=10,
+                  urban_railway_safety=10, policy_making=5)
+_CONSTRUCTION = _mix(construction=35, urban_planning=25, housing_real_estate=20,
+                     urban_government=10, industrial_infrastructure=5, policy_making=5)
+_TRADE = _mix(economics_finance=10, industry=20, energy=15, market_surveillance=20,
+              investment_promotion=10, industrial_infrastructure=10, food_testing=5,
+              international_integration=5, policy_making=5)
+_PLANNING = _mix(economics_finance=35, investment_promotion=25, statistics=20,
+                 enterprise_development=10, public_procurement=5, policy_making=5)
+_JUSTICE = _mix(justice=15, law_drafting=25, judgment_enforcement=30, civil_registration=15,
+                law_dissemination=10, policy_making=5)
+_EDUCATION = _mix(education=30, higher_education=25, general_education=30,
+                  vocational_training=10, policy_making=5)
+_SCIENCE = _mix(science_technology=45, intellectual_property=20, standards_quality=20,
+                digital_transformation=10, policy_making=5)
+_AGRICULTURE = _mix(agriculture=20, hightech_agriculture=15, forestry=15, fisheries=15,
+                    irrigation_disaster=15, veterinary_plant=15, food_testing=5)
+_ENVIRONMENT = _mix(environment=25, land_management=30, water_resources=15, climate_change=20,
+                    policy_making=10)
+_DIGITAL = _mix(digital_transformation=35, cybersecurity=20, e_government=15,
+                press_publishing=15, telecom=15)
+_LABOUR = _mix(labour_social=20, employment=25, social_protection=20, social_insurance=10,
+               vocational_training=10, gender_equality=10, youth=5)
+_CULTURE = _mix(culture_sport=20, heritage=15, sport=20, tourism=25, smart_tourism=10,
+                policy_making=10)
+_FOREIGN = _mix(foreign_affairs=50, consular=20, international_integration=20,
+                investment_promotion=10)
+_BANK = _mix(banking=30, monetary_policy=30, banking_supervision=30, economics_finance=10)
+_INSPECTION = _mix(inspection=40, complaints=30, anti_corruption=30)
+_GOV_OFFICE = _mix(administrative_reform=45, policy_making=25, digital_transformation=15,
+                   e_government=15)
+_ETHNIC = _mix(ethnic_affairs=80, policy_making=20)
+
+_MINISTRIES_2023: tuple[_MinistryRow, ...] = (
+    ("Bộ Nội vụ", 1.5, _HOME_2023, "moha.gov.vn"),
+    ("Bộ Tài chính", 5, _FINANCE_2023, "mof.gov.vn"),
+    ("Bộ Ngoại giao", 1.5, _FOREIGN, "mofa.gov.vn"),
+    ("Bộ Y tế", 2, _HEALTH, "moh.gov.vn"),
+    ("Bộ Giao thông Vận tải", 2, _TRANSPORT, "mt.gov.vn"),
+    ("Bộ Xây dựng", 1.5, _CONSTRUCTION, "moc.gov.vn"),
+    ("Bộ Công Thương", 2.5, _TRADE, "moit.gov.vn"),
+    ("Bộ Kế hoạch và Đầu tư", 1.5, _PLANNING, "mpi.gov.vn"),
+    ("Bộ Tư pháp", 2, _JUSTICE, "moj.gov.vn"),
+    ("Bộ Giáo dục và Đào tạo", 1.5, _EDUCATION, "moet.gov.vn"),
+    ("Bộ Khoa học và Công nghệ", 1, _SCIENCE, "most.gov.vn"),
+    ("Bộ Nông nghiệp và Phát triển nông thôn", 2.5, _AGRICULTURE, "mard.gov.vn"),
+    ("Bộ Tài nguyên và Môi trường", 2, _ENVIRONMENT, "monre.gov.vn"),
+    ("Bộ Thông tin và Truyền thông", 1, _DIGITAL, "mic.gov.vn"),
+    ("Bộ Lao động - Thương binh và Xã hội", 1.5, _LABOUR, "molisa.gov.vn"),
+    ("Bộ Văn hóa, Thể thao và Du lịch", 1.5, _CULTURE, "bvhttdl.gov.vn"),
+    ("Ủy ban Dân tộc", 0.5, _ETHNIC, "ubdt.gov.vn"),
+    ("Ngân hàng Nhà nước Việt Nam", 1.5, _BANK, "sbv.gov.vn"),
+    ("Thanh tra Chính phủ", 0.8, _INSPECTION, "thanhtra.gov.vn"),
+    ("Văn phòng Chính phủ", 0.8, _GOV_OFFICE, "chinhphu.vn"),
+)
+
+
+def _merge_mix(*mixes: Mapping[str, float]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for mix in mixes:
+        for code, w in mix.items():
+            merged[code] = merged.get(code, 0.0) + w
+    return merged
+
+
+# After the 2025 reorganisation (Resolution 176/2025/QH15): 14 ministries; a merged ministry
+# has the field mixes of its parts.
+_MINISTRIES_2026: tuple[_MinistryRow, ...] = (
+    ("Bộ Nội vụ", 3, _merge_mix(_HOME_2023, _LABOUR), "moha.gov.vn"),
+    ("Bộ Tài chính", 6.5, _merge_mix(_FINANCE_2023, _PLANNING), "mof.gov.vn"),
+    ("Bộ Ngoại giao", 1.5, _FOREIGN, "mofa.gov.vn"),
+    ("Bộ Y tế", 2, _HEALTH, "moh.gov.vn"),
+    ("Bộ Xây dựng", 3.5, _merge_mix(_CONSTRUCTION, _TRANSPORT), "moc.gov.vn"),
+    ("Bộ Công Thương", 2.5, _TRADE, "moit.gov.vn"),
+    ("Bộ Tư pháp", 2, _JUSTICE, "moj.gov.vn"),
+    ("Bộ Giáo dục và Đào tạo", 1.5, _EDUCATION, "moet.gov.vn"),
+    ("Bộ Khoa học và Công nghệ", 2, _merge_mix(_SCIENCE, _DIGITAL), "mst.gov.vn"),
+    ("Bộ Nông nghiệp và Môi trường", 4.5, _merge_mix(_AGRICULTURE, _ENVIRONMENT), "mae.gov.vn"),
+    ("Bộ Văn hóa, Thể thao và Du lịch", 1.5, _CULTURE, "bvhttdl.gov.vn"),
+    ("Bộ Dân tộc và Tôn giáo", 0.7, _merge_mix(_ETHNIC, {"religious_affairs": 40}),
+     "mdtt.gov.vn"),
+    ("Ngân hàng Nhà nước Việt Nam", 1.5, _BANK, "sbv.gov.vn"),
+    ("Thanh tra Chính phủ", 1, _INSPECTION, "thanhtra.gov.vn"),
+    ("Văn phòng Chính phủ", 0.8, _GOV_OFFICE, "chinhphu.vn"),
 )
 
 # The 63 provincial units before 1 July 2025; the five centrally-run cities come first.
@@ -639,6 +743,28 @@ def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     return parts + minimum
 
 
+def _even_counts(total: int, room: np.ndarray) -> np.ndarray:
+    """Split ``total`` into counts of at least 1, as even as possible, count ``i`` at most
+    ``room[i]`` (water-filling); what no group has room for goes in proportion to ``room``."""
+    counts = np.ones(len(room), dtype=np.int64)
+    left = total - len(room)
+    if left < 0:
+        raise ValueError(f"cannot give {len(room)} groups at least one of {total}")
+    while left > 0:
+        space = room - counts
+        open_ = space > 0
+        if not open_.any():
+            counts += _split_int(left, room.astype(float))
+            break
+        add = np.minimum(_split_int(left, open_.astype(float)), space)
+        if add.sum() == 0:  # fewer left than open groups: one each to the first ones
+            add = np.zeros_like(counts)
+            add[np.flatnonzero(open_)[:left]] = 1
+        counts += add
+        left -= int(add.sum())
+    return counts
+
+
 def _pick(rng: np.random.Generator, options: Sequence[str], n: int,
           p: np.ndarray | Sequence[float] | None = None) -> np.ndarray:
     """``n`` draws from ``options`` (as an object array of str), with weights ``p``."""
@@ -682,7 +808,6 @@ def _join_lists(cols: Sequence[np.ndarray]) -> np.ndarray:
 # Candidates.
 # --------------------------------------------------------------------------------------------
 
-_LEVEL_P = np.array([72.0, 12.0, 9.5, 4.5, 1.9, 0.1])
 # Women are about half of civil servants but fewer as the level rises.
 _FEMALE_BY_LEVEL = np.array([0.52, 0.45, 0.38, 0.33, 0.27, 0.2])
 # Age (years at 1 January of the plan year) by level: mean and spread.
@@ -694,13 +819,15 @@ _NEAR_RETIREMENT = np.array([0.02, 0.04, 0.07, 0.08, 0.09, 0.1])
 
 def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
                 rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
-    """The candidates table (preferences and must_train are filled in later) and agency index."""
+    """The candidates table (preferences and must_train are filled in later), and who retires
+    within 30 months of the plan's start."""
     n = spec.n_candidates
     jan1 = _day(f"{year}-01-01")
 
-    ag_w = np.array([a.weight for a in agencies])
+    ag_w = np.array([1.0 if spec.equal_agencies else a.weight for a in agencies])
     ag = rng.choice(len(agencies), size=n, p=ag_w / ag_w.sum())
-    level = rng.choice(len(LEVELS), size=n, p=_LEVEL_P / _LEVEL_P.sum())
+    level_p = np.array(spec.level_weights)
+    level = rng.choice(len(LEVELS), size=n, p=level_p / level_p.sum())
     is_f = rng.random(n) < _FEMALE_BY_LEVEL[level]
 
     # Field and secondary fields from the agency's mix; a secondary equal to the primary (or
@@ -708,6 +835,7 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
     field = np.empty(n, dtype=object)
     sec1 = np.empty(n, dtype=object)
     sec2 = np.empty(n, dtype=object)
+    other = np.empty(n, dtype=object)  # the field of a post one may be planned for
     for a, agency in enumerate(agencies):
         rows = np.flatnonzero(ag == a)
         if len(rows) == 0:
@@ -717,7 +845,8 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         field[rows] = _pick(rng, codes, len(rows), p)
         sec1[rows] = _pick(rng, codes, len(rows), p)
         sec2[rows] = _pick(rng, codes, len(rows), p)
-    n_sec = rng.choice(3, size=n, p=[0.55, 0.3, 0.15])
+        other[rows] = _pick(rng, codes, len(rows))
+    n_sec = rng.choice(3, size=n, p=[0.7, 0.24, 0.06])
     sec1 = np.where((n_sec >= 1) & (sec1 != field), sec1, "")
     sec2 = np.where((n_sec >= 2) & (sec2 != field) & (sec2 != sec1), sec2, "")
 
@@ -756,11 +885,8 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         rows = kinds == kind
         titles[rows] = np.array(options, dtype=object)[title_idx[rows]]
     planned_position = np.where(planned, titles, "")
-    # Half of them are planned for a post in another field (a secondary or overseas field).
-    planned_field = np.where(planned & (rng.random(n) < 0.5),
-                             np.where(sec1 != "", sec1, field), "")
-    cross = planned & (planned_field == field)
-    planned_field = np.where(cross, "", planned_field)
+    # About half of them are planned for a post in another field of their agency.
+    planned_field = np.where(planned & (rng.random(n) < 0.6) & (other != field), other, "")
 
     rating = _pick(rng, ("excellent", "good", "complete", "incomplete"), n, [24, 71, 4, 1])
     discipline = _pick(rng, ("none", "under_review", "reprimand", "warning"), n,
@@ -830,8 +956,7 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         "email": email,
         "phone": phone,
     })
-    frame.attrs["near_retirement"] = near
-    return frame, ag
+    return frame, near
 
 
 # --------------------------------------------------------------------------------------------
@@ -847,77 +972,79 @@ def _year_days(year: int, rng: np.random.Generator, n: int, first: str, last: st
     return lo + (rng.random(n) * span).astype(np.int64)
 
 
+def _course_titles(field: str) -> tuple[str, ...]:
+    titles = DOMESTIC_TITLES.get(field)
+    return titles if titles else (f"Bồi dưỡng nghiệp vụ {FIELDS[field][0]}",)
+
+
 def _domestic_programs(spec: SizeSpec, cand: pd.DataFrame, year: int, fields: Sequence[str],
                        n_programs: int, source: str, rng: np.random.Generator) -> pd.DataFrame:
     """Domestic courses whose capacities sum exactly to ``spec.domestic_places``.
 
-    Field courses get places in proportion to the officials of their field (a bit over half of
-    them); courses open to every field (``*``) take the rest, those limited to some levels at
-    most a third of those levels. So every place has people who may take it.
+    Field courses are given per band of levels (specialists; heads of division; directors),
+    with places for a bit over half of the officials of that field and band; the courses open
+    to every field (``*``) take the rest, those limited to some levels at most a third of those
+    levels. So every place has people who may take it, and each official is eligible for a
+    handful of programmes (the classes of their field and band, the open courses), not for
+    hundreds.
     """
     total = spec.domestic_places
     scale = total / len(cand)
-    counts = cand["field"].value_counts()
-    fields = [f for f in fields if counts.get(f, 0) > 0]
-    field_places = np.array([int(0.55 * scale * counts[f]) for f in fields], dtype=np.int64)
+    band_of = {lv: b for b, (levels, _label) in enumerate(BANDS) for lv in levels}
+    people = pd.crosstab(cand["field"], cand["position_level"].map(band_of))
+    groups: list[tuple[str, int | None, int]] = []  # (field, band or None = all levels, places)
+    for f in fields:
+        if f not in people.index:
+            continue
+        for b in range(len(BANDS)):
+            places = int(0.55 * scale * people.at[f, b]) if b in people.columns else 0
+            if places >= 10:  # fewer would not make a class
+                groups.append((f, b, places))
+    n_star = len(STAR_COURSES)
+    n_field = n_programs - n_star
+    if n_field < len(groups):
+        # Few programmes (the small sample): one all-level course per field, the largest ones.
+        by_field: dict[str, int] = {}
+        for f, _b, places in groups:
+            by_field[f] = by_field.get(f, 0) + places
+        ranked = sorted(by_field, key=lambda f: (-by_field[f], f))[:max(n_field, 0)]
+        groups = [(f, None, by_field[f]) for f in fields if f in ranked]
+    if not groups or n_field < 1:
+        raise ValueError(f"{n_programs} domestic programmes are too few for {len(fields)} fields")
+
     levels = cand["position_level"].value_counts()
-    star_cap: list[int | None] = []
-    for _title, target, _days, _w in STAR_COURSES:
-        if target:
-            pool = sum(int(levels.get(lv, 0)) for lv in target)
-            star_cap.append(int(pool * scale / 3))
-        else:
-            star_cap.append(None)
     star_w = np.array([w for *_x, w in STAR_COURSES])
-    rest = total - int(field_places.sum())
-    star_places = _split_int(rest, star_w)
-    # Courses limited to some levels give their excess to the open ones (the first is digital
-    # skills, which every official is to take).
-    for i, cap in enumerate(star_cap):
-        if cap is not None and star_places[i] > cap:
-            star_places[0] += star_places[i] - cap
-            star_places[i] = cap
+    star_places = _split_int(total - sum(g[2] for g in groups), star_w)
+    # A course limited to some levels gives its excess to the open course (digital skills,
+    # which every official is to take).
+    for i, (_title, target, _days, _w) in enumerate(STAR_COURSES):
+        if target:
+            cap = int(sum(int(levels.get(lv, 0)) for lv in target) * scale / 3)
+            if star_places[i] > cap:
+                star_places[0] += star_places[i] - cap
+                star_places[i] = cap
 
-    titles = {f: DOMESTIC_TITLES[f] for f in fields}
-    star_keep = list(range(len(STAR_COURSES)))
-    if n_programs < sum(len(t) for t in titles.values()) + len(STAR_COURSES):
-        # Few programmes (the small sample): one course per field, the largest open courses;
-        # the places of the courses left out go to the first one (digital skills).
-        titles = {f: t[:1] for f, t in titles.items()}
-        room = n_programs - len(fields)
-        if room < 1:
-            raise ValueError(f"{n_programs} domestic programmes cannot cover {len(fields)} "
-                             "fields and the courses open to all")
-        by_size = sorted(range(1, len(STAR_COURSES)), key=lambda i: (-star_places[i], i))
-        star_keep = [0] + sorted(by_size[: room - 1])
-        for i in range(1, len(STAR_COURSES)):
-            if i not in star_keep:
-                star_places[0] += star_places[i]
-                star_places[i] = 0
-
-    groups: list[tuple[str, tuple[str, ...], tuple[int, int] | None, str, int]] = []
-    for f, places in zip(fields, field_places, strict=True):
-        k = len(titles[f])
-        for j, t in enumerate(titles[f]):
-            # The division's remainder goes to the field's first course.
-            groups.append((f, (), None, t, int(places) // k + (int(places) % k if j == 0 else 0)))
-    for i in star_keep:
-        title, target, days, _w = STAR_COURSES[i]
-        groups.append(("*", target, days, title, int(star_places[i])))
-    groups = [g for g in groups if g[4] > 0]
-    if n_programs < len(groups):
-        raise ValueError(f"{n_programs} domestic programmes cannot cover {len(groups)} courses")
-    # Classes per course in proportion to its places (at least one), then places per class.
-    g_places = np.array([g[4] for g in groups], dtype=np.int64)
-    n_classes = _split_int(n_programs, g_places.astype(float), minimum=1)
-
+    # Classes per course: as even as class sizes allow (at least 12 learners a class). Every
+    # official is eligible for all the classes of their field and band, so spreading classes
+    # evenly, rather than in proportion to places, keeps the eligible pairs to about a dozen
+    # per official; big groups get big classes (a course given in several sessions).
+    g_places = np.array([g[2] for g in groups], dtype=np.int64)
+    n_classes = _even_counts(n_field, np.maximum(g_places // 12, 1))
     rows: list[dict[str, Any]] = []
-    for (f, target, days, title, places), k in zip(groups, n_classes, strict=True):
-        caps = _split_int(places, rng.uniform(0.6, 1.4, int(k)))
-        for j, cap in enumerate(caps):
-            rows.append({"field": f, "target": target, "days": days,
-                         "title": title if k == 1 else f"{title} (lớp {j + 1})",
-                         "capacity": int(cap)})
+    for (f, band, places), k in zip(groups, n_classes, strict=True):
+        titles = _course_titles(f)
+        for j, cap in enumerate(_split_int(places, rng.uniform(0.6, 1.4, int(k)))):
+            title = titles[j % len(titles)]
+            if band is not None:
+                title = f"{title} dành cho {BANDS[band][1]}"
+            if k > len(titles):
+                title = f"{title} (lớp {j // len(titles) + 1})"
+            rows.append({"field": f, "target": BANDS[band][0] if band is not None else (),
+                         "days": None, "title": title, "capacity": int(cap)})
+    for (title, target, days, _w), star_cap in zip(STAR_COURSES, star_places, strict=True):
+        if star_cap > 0:
+            rows.append({"field": "*", "target": target, "days": days, "title": title,
+                         "capacity": int(star_cap)})
     n = len(rows)
     frame = pd.DataFrame(rows)
     # Field courses: mostly a few days, some one to six weeks.
@@ -926,23 +1053,22 @@ def _domestic_programs(spec: SizeSpec, cand: pd.DataFrame, year: int, fields: Se
                                            0.03, 0.02])
     lo = np.array([d[0] if d else 0 for d in frame["days"]])
     hi = np.array([d[1] if d else 0 for d in frame["days"]])
-    star_dur = lo + (rng.random(n) * (hi - lo + 1)).astype(np.int64)
-    dur = np.where(frame["days"].notna().to_numpy() & (hi > 0), star_dur, dur)
-    cost = (1.5 * MILLION + 0.45 * MILLION * dur) * rng.uniform(0.85, 1.15, n)
-    cost = (np.clip(cost, 2 * MILLION, 20 * MILLION) / 100_000).round().astype(np.int64) * 100_000
+    star = hi > 0
+    dur = np.where(star, lo + (rng.random(n) * (hi - lo + 1)).astype(np.int64), dur)
+    raw_cost = (1.5 * MILLION + 0.45 * MILLION * dur) * rng.uniform(0.85, 1.15, n)
+    cost = (np.clip(raw_cost, 2 * MILLION, 20 * MILLION) / 100_000).round().astype(np.int64) \
+        * 100_000
     # A venue or teacher fee for some classes; some classes open only with enough learners.
     fixed = np.where(rng.random(n) < 0.25, rng.integers(5, 31, n) * MILLION, 0)
     caps = frame["capacity"].to_numpy()
-    min_size = np.where(rng.random(n) < 0.2, np.minimum(rng.integers(5, 16, n), caps // 2), 0)
-    funding = np.where(rng.random(n) < 0.8, source, "agency_funds")
+    min_size = np.where((rng.random(n) < 0.2) & ~star,
+                        np.minimum(rng.integers(5, 16, n), caps // 2), 0)
+    funding = np.where((rng.random(n) < 0.8) | star, source, "agency_funds")
     start = _year_days(year, rng, n, "02-01", "11-30", dur)
-    # Field courses for practitioners target specialists and deputy heads; a few such.
-    nghiep_vu = (frame["field"] != "*").to_numpy() & (rng.random(n) < 0.15)
-    targets = np.where(nghiep_vu, "specialist;deputy_head_division",
-                       np.array([";".join(t) for t in frame["target"]], dtype=object))
-    # A cap on spending for a few classes, never below what a full class costs at 90%.
+    # A cap on spending for a few classes, never below what 90% of a full class costs.
     full = caps * cost + fixed
-    budget_cap = np.where(rng.random(n) < 0.02, (np.ceil(0.9 * full / MILLION) * MILLION), np.nan)
+    budget_cap = np.where((rng.random(n) < 0.02) & ~star,
+                          np.ceil(0.9 * full / MILLION) * MILLION, np.nan)
     return pd.DataFrame({
         "title": frame["title"].to_numpy(),
         "mode": "domestic",
@@ -961,13 +1087,14 @@ def _domestic_programs(spec: SizeSpec, cand: pd.DataFrame, year: int, fields: Se
         "duration_days": dur.astype(np.int64),
         "language": "",
         "min_language_level": "",
-        "target_levels": targets,
+        "target_levels": np.array([";".join(t) for t in frame["target"]], dtype=object),
     })
 
 
+#: Target levels of short study tours: most are for the heads of departments and their
+#: deputies and division heads; some are for division heads and their deputies.
 _SHORT_TARGETS = ("head_division;deputy_director;director",
-                  "deputy_head_division;head_division",
-                  "head_division;deputy_director;director;leader_city")
+                  "deputy_head_division;head_division")
 
 
 def _overseas_programs(spec: SizeSpec, preset: QuotaPreset, year: int, fields: Sequence[str],
@@ -979,18 +1106,20 @@ def _overseas_programs(spec: SizeSpec, preset: QuotaPreset, year: int, fields: S
     for target in preset.targets:
         for i in range(target.n_programs):
             if target.type == "short_term":
-                field = fields[i % len(fields)]
-                country = _pick(rng, OVERSEAS_COUNTRIES.get(field, _ASIA), 1)[0]
+                code = fields[i % len(fields)]
+                country = _pick(rng, OVERSEAS_COUNTRIES.get(code, _ASIA), 1)[0]
+                # Leadership skills (content group 4) are for leaders of every field.
+                field = "*" if code == "leadership" else code
                 days = int(rng.integers(7, 17))
                 near = country in _ASIA
                 per_person = (80 if near else 140) * MILLION + days * (5 if near else 6.5) \
                     * MILLION * rng.uniform(0.9, 1.1)
                 per_person = min(max(per_person, 80 * MILLION), 250 * MILLION)
-                # A third of the tours are for division heads; the small sample admits them
-                # to every tour so that its small delegations fill.
-                levels = _SHORT_TARGETS[1 if i % 3 == 2 else 0] if spec.n_candidates >= 5000 \
-                    else "deputy_head_division;head_division;deputy_director;director"
-                topic = FIELDS[field][0]
+                # A second tour on a field, and every fourth tour, is for division heads, so
+                # that two tours on one field do not compete for the same people.
+                junior = code in fields[: i % len(fields)] or i >= len(fields) or i % 4 == 3
+                levels = spec.tour_levels or _SHORT_TARGETS[1 if junior else 0]
+                topic = FIELDS[code][0]
                 title = f"Bồi dưỡng {topic} tại {country}"
                 lang, min_lvl = "", ""
                 start = _year_days(year, rng, 1, "03-01", "11-30", np.array([days]))[0]
@@ -1019,7 +1148,9 @@ def _overseas_programs(spec: SizeSpec, preset: QuotaPreset, year: int, fields: S
                          f"tại {country}")
                 min_lvl = "B1"
                 start = _year_days(year, rng, 1, "02-01", "04-30", np.array([days]))[0]
-            group = FIELDS["leadership" if field == "*" else field][1]
+            # Language training is a format, not a content: it has no content group.
+            group = None if target.type == "language" else \
+                FIELDS["leadership" if field == "*" else field][1]
             rows.append({
                 "title": title,
                 "mode": "overseas",
@@ -1096,8 +1227,8 @@ def _preferences(cand: pd.DataFrame, prog: pd.DataFrame, rng: np.random.Generato
     return _join_lists(cols)
 
 
-def _choose_must_train(cand: pd.DataFrame, prog: pd.DataFrame, n_must: int,
-                       rng: np.random.Generator) -> None:
+def _choose_must_train(cand: pd.DataFrame, prog: pd.DataFrame, near_retirement: np.ndarray,
+                       n_must: int, rng: np.random.Generator) -> None:
     """Mark ``n_must`` candidates who must be trained, chosen so the plan stays feasible:
     specialists who pass every rule, far from retirement, who prefer the largest course open
     to every field and level (digital skills). At most a tenth of its places."""
@@ -1106,7 +1237,7 @@ def _choose_must_train(cand: pd.DataFrame, prog: pd.DataFrame, n_must: int,
     best = open_course.sort_values(["capacity", "program_id"], ascending=[False, True]).iloc[0]
     ok = ((cand["position_level"] == "specialist") & cand["rating_prev_year"].isin(
         ["excellent", "good"]) & (cand["discipline"] == "none") & ~cand["exit_restricted"]
-        & cand["health_ok"] & ~cand.attrs["near_retirement"]).to_numpy()
+        & cand["health_ok"] & ~near_retirement).to_numpy()
     pool = np.flatnonzero(ok)
     n_must = min(n_must, len(pool), int(best["capacity"]) // 10)
     chosen = np.sort(rng.choice(pool, size=n_must, replace=False))
@@ -1143,6 +1274,8 @@ def _history(cand: pd.DataFrame, year: int, national: bool,
     add((level == 1) & (r[1] < 0.02), np.full(n, year - 1), "overseas", "short_term", "NN", 15)
     add(leaders & (r[2] < 0.06), year - rng.integers(2, 6, n), "overseas", "short_term", "NN",
         15)
+    # A longer programme abroad last year: only the no-consecutive-years rule stops these.
+    add((level >= 3) & (r[3] > 0.985), np.full(n, year - 1), "overseas", "medium_term", "NN", 15)
     if national:
         add((level >= 3) & (r[3] < 0.015), year - rng.integers(2, 4, n), "overseas",
             "medium_term", "NN", 15)
@@ -1211,7 +1344,7 @@ def _round_up(value: float, step: int) -> int:
     return int(math.ceil(value / step) * step)
 
 
-def _budget(prog: pd.DataFrame, preset: QuotaPreset, cand_must: int) -> dict[str, Any]:
+def _budget(prog: pd.DataFrame, preset: QuotaPreset) -> dict[str, Any]:
     """Budget envelopes: binding but feasible.
 
     Each source's cap is 93% of what its programmes cost when filled (domestic courses full;
@@ -1426,15 +1559,15 @@ def generate_tables(size: Size, seed: int = 0, year: int | None = None,
     rng_c, rng_p, rng_pref, rng_h, rng_pairs, rng_o = (np.random.default_rng(s) for s in streams)
     if spec.region == "national":
         agencies = _national_agencies(year)
-        dom_fields: Sequence[str] = tuple(DOMESTIC_TITLES)
+        dom_fields: Sequence[str] = tuple(f for f in FIELDS if f != "leadership")
         ovs_fields: Sequence[str] = NATIONAL_OVERSEAS_FIELDS
         source_dom, source_ovs = "state_budget", "kl39_fund"
     else:
         agencies = _hcmc_agencies()
         if size == "small":
             agencies = [a for a in agencies if a.name in _SMALL_AGENCIES]
-            ovs_fields = ("food_testing", "urban_railway_safety", "smart_tourism",
-                          "administrative_reform")
+            ovs_fields = ("food_testing", "urban_railway_safety", "administrative_reform",
+                          "urban_government")
         else:
             ovs_fields = ("food_testing", "urban_railway_safety", "administrative_reform",
                           "hightech_agriculture", "industrial_infrastructure", "smart_tourism",
@@ -1442,7 +1575,7 @@ def generate_tables(size: Size, seed: int = 0, year: int | None = None,
         dom_fields = HCMC_DOMESTIC_FIELDS
         source_dom = source_ovs = "city_budget"
 
-    cand, _ag = _candidates(spec, agencies, year, rng_c)
+    cand, near_retirement = _candidates(spec, agencies, year, rng_c)
     n_overseas = sum(t.n_programs for t in preset.targets)
     dom = _domestic_programs(spec, cand, year, dom_fields, spec.n_programs - n_overseas,
                              source_dom, rng_p)
@@ -1455,18 +1588,17 @@ def generate_tables(size: Size, seed: int = 0, year: int | None = None,
 
     cand["preferences"] = _preferences(cand, prog, rng_pref)
     n_must = {"small": 3, "city": 12, "national": 40}[size]
-    _choose_must_train(cand, prog, n_must, rng_pref)
+    _choose_must_train(cand, prog, near_retirement, n_must, rng_pref)
     hist = _history(cand, year, spec.region == "national", rng_h)
     pairs = _pairs(cand, prog, hist, {"small": 4, "city": 12, "national": 60}[size], rng_pairs)
 
-    budget = _budget(prog, preset, n_must)
+    budget = _budget(prog, preset)
     ext = ".csv.gz" if compress else ".csv"
     data = {t: f"data/{t}{ext}" for t in TABLES}
     name = {"small": f"sample-{year}", "city": f"hcmc-{year}"}.get(size, preset.name)
     if spec.region == "national" and preset.name[-4:] != str(year):
         name = f"{preset.name}-in-{year}"
     scenario = _scenario(name, size, seed, year, preset, prog, len(cand), budget, data)
-    cand.attrs.clear()
     return Dataset(cand[list(CANDIDATE_COLUMNS)], prog, pairs, hist, scenario)
 
 
