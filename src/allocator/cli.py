@@ -157,6 +157,9 @@ def cmd_solve(args: argparse.Namespace, con: Console) -> int:
         if not args.quiet:
             con.issue(issue)
     has_plan = outcome.result.status.has_plan
+    if outcome.feasibility is not None and not args.quiet:
+        for text in outcome.feasibility.lines():
+            con.say(text)
     for line in outcome.summary_lines():
         label, _, rest = line.partition(" ")
         colour = "green" if has_plan else "red"
@@ -164,6 +167,9 @@ def cmd_solve(args: argparse.Namespace, con: Console) -> int:
             con.say(f"[bold]{_escape(label)}[/bold] [{colour}]{_escape(rest)}[/{colour}]")
         else:
             con.say(f"[bold]{_escape(label)}[/bold] {_escape(rest)}")
+    if outcome.diagnosis is not None:
+        for text in outcome.diagnosis.lines():
+            con.say(text)
     con.json({**outcome.summary, "out": str(outcome.out) if outcome.out else None})
     return EXIT_OK if has_plan else EXIT_NO_PLAN
 
@@ -235,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("compare", "solve (or reuse) several scenarios and compare them side by side")
     p.add_argument("scenarios", nargs="+", help="scenario files or previous solve folders")
-    p.add_argument("--out", "-o", help="output folder for compare.xlsx and compare.html")
+    p.add_argument("--out", "-o", help="output folder for compare.xlsx and compare.html "
+                   "(default: out/compare)")
     p.add_argument("--force", action="store_true", help="replace an existing output folder")
     p.set_defaults(func=cmd_compare)
 

@@ -172,6 +172,12 @@ def not_placed_reasons(problem: ProblemData,
     eligible for nothing (``allocator explain --candidate ID`` goes further for one person).
     """
     sol = _solution_of(solution)
+    if sol is not None:
+        return sol.memo("not_placed_reasons", lambda: _not_placed(problem, sol)).copy()
+    return _not_placed(problem, None)
+
+
+def _not_placed(problem: ProblemData, sol: Solution | None) -> pd.DataFrame:
     cand = problem.candidates
     n_c = problem.n_candidates
     placed = np.zeros(n_c, dtype=bool)

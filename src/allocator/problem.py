@@ -598,6 +598,7 @@ def suspicious(problem: ProblemData, file: str) -> list[Issue]:
                            f"programme {prog['program_id'].iat[p]!r}: nobody may attend it",
                            row=int(prog["_row"].iat[p]), column="program_id",
                            code="programme_nobody"))
+    idle: dict[str, list[tuple[str, int]]] = {}
     for row in problem.rows:
         if row.family != "quota" or row.kind != "count":
             continue
@@ -612,9 +613,22 @@ def suspicious(problem: ProblemData, file: str) -> list[Issue]:
             persons = len(np.unique(problem.pair_c[row.pairs]))
             reach = min(places, persons * int(problem.scenario.rules.max_programs_per_candidate))
             if reach <= row.hi:
-                out.append(warning(file, f"quota {row.label}: max {int(row.hi)} can never bind "
-                                   f"(at most {reach} places can be selected)",
-                                   code="quota_never_binds"))
+                idle.setdefault(row.name, []).append((row.group, reach))
+    groups_of = {}
+    for row in problem.rows:
+        if row.family == "quota" and row.kind == "count":
+            groups_of[row.name] = groups_of.get(row.name, 0) + 1
+    for name, cells in idle.items():
+        hi = next(r.hi for r in problem.rows if r.name == name and r.hi is not None)
+        if groups_of[name] == 1:
+            text = (f"quota {name}: max {int(hi)} can never bind (at most {cells[0][1]} places "
+                    "can be selected)")
+        else:
+            shown = "; ".join(f"{g} ({n})" for g, n in cells[:6]) + (" …" if len(cells) > 6
+                                                                      else "")
+            text = (f"quota {name}: max {int(hi)} can never bind in {len(cells)} of "
+                    f"{groups_of[name]} groups (most places each can reach: {shown})")
+        out.append(warning(file, text, code="quota_never_binds"))
     return out
 
 

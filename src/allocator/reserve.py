@@ -182,6 +182,10 @@ def reserve_lists(problem: ProblemData, result: Solution | Result, depth: int = 
     sol = _solution_of(result)
     if sol is None:
         return pd.DataFrame(columns=RESERVE_COLUMNS)
+    return sol.memo(("reserve_lists", depth), lambda: _reserve_lists(problem, sol, depth)).copy()
+
+
+def _reserve_lists(problem: ProblemData, sol: Solution, depth: int) -> pd.DataFrame:
     p = problem
     chosen = sol.chosen
     cand = p.candidates

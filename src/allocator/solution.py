@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -51,6 +52,17 @@ class Solution:
         chosen = np.zeros(problem.n_pairs, dtype=bool)
         chosen[np.asarray(indices, dtype=np.int64)] = True
         return cls(problem, chosen)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A figure derived from this plan, computed once (the outputs share reserve lists…)."""
+        cache = self._memo
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    @cached_property
+    def _memo(self) -> dict[Hashable, Any]:
+        return {}
 
     # ---- the plan's own figures -----------------------------------------------------------
 

@@ -1,0 +1,693 @@
+"""``assignments.xlsx``: the plan as a workbook a planner hands on, and the XLSX writer behind it.
+
+Sheets, in order: *Summary*, *Placements* (every placement with both tables' columns), *Quotas*
+(bounds, use, slack, broken soft quotas and their penalty), *Budget* (cap, spent, left per
+envelope), *By group* (places and cost per mode, type, field, agency, year, …), *Programmes*,
+*Agencies*, *Not placed* (each candidate without a place and the reason: a rule, or not chosen),
+*Reserves* (per programme, who takes a place if a placed person withdraws), then one roster per
+programme that runs and one sheet per agency that sends someone.
+
+The workbook is written by :class:`Workbook`, a small streaming writer of the Office Open XML
+format (openpyxl reads it back in the tests). It is ~30 times faster than building openpyxl cells
+one by one, which matters at national size (a million cells and more), and it is deterministic by
+construction: fixed document dates, fixed zip timestamps, rows in the frames' order.
+
+Every sheet has its header row frozen, an autofilter, column widths fitted to the content, money
+with thousands separators (``#,##0``) and dates as real dates. Text from the inputs is written as
+text, never as a formula: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR is
+stored as a string with Excel's quote prefix, so the spreadsheet shows it and never runs it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+import pandas as pd
+
+from allocator import __version__
+from allocator.export import (
+    FORMULA_START,
+    agency_table,
+    breakdowns,
+    budget_table,
+    is_formula_like,
+    programme_table,
+    quota_table,
+)
+from allocator.problem import ProblemData
+from allocator.result import Result
+
+#: Document dates written into every workbook, so that the same plan gives the same bytes.
+FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+MAX_SHEET_NAME = 31
+MAX_CELL_TEXT = 32_767
+MAX_ROWS = 1_048_576
+FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+#: Column formats a sheet may ask for, by name.
+FORMATS = ("general", "money", "date", "percent", "decimal", "integer", "wrap")
+#: Columns formatted as money when a sheet does not say otherwise.
+MONEY_COLUMN = re.compile(r"(^|_)(cost|costs|cap|spent|left|budget)(_|$)|^cost_per_person$")
+
+# Cell styles (indices into cellXfs of styles.xml).
+S_GENERAL, S_HEADER, S_TITLE, S_MONEY, S_DATE, S_PERCENT, S_DECIMAL, S_TEXT, S_WRAP, \
+    S_LINK, S_WRAP_TEXT = range(11)
+STYLE_OF = {"general": S_GENERAL, "money": S_MONEY, "date": S_DATE, "percent": S_PERCENT,
+            "decimal": S_DECIMAL, "integer": S_GENERAL, "wrap": S_WRAP}
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_FONT = '<sz val="{size}"/>{extra}<name val="Calibri"/><family val="2"/>'
+_FONTS = ["<font>" + _FONT.format(size=11, extra="") + "</font>",
+          "<font><b/>" + _FONT.format(size=11, extra="") + "</font>",
+          "<font><b/>" + _FONT.format(size=13, extra="") + "</font>",
+          "<font><u/>" + _FONT.format(size=11, extra='<color rgb="FF0563C1"/>') + "</font>"]
+_TOP_WRAP = '<alignment vertical="top" wrapText="1"/>'
+
+
+def _xf(num: int = 0, font: int = 0, fill: int = 0, border: int = 0, align: str = "",
+        quote: bool = False) -> str:
+    applied = "".join(f' apply{name}="1"' for name, on in (
+        ("NumberFormat", num), ("Font", font), ("Fill", fill), ("Border", border),
+        ("Alignment", align)) if on)
+    q = ' quotePrefix="1"' if quote else ""
+    head = (f'<xf numFmtId="{num}" fontId="{font}" fillId="{fill}" borderId="{border}" '
+            f'xfId="0"{applied}{q}')
+    return f"{head}>{align}</xf>" if align else f"{head}/>"
+
+
+# In the order of the S_* indices.
+_CELL_XFS = [_xf(), _xf(font=1, fill=2, border=1, align='<alignment vertical="center"/>'),
+             _xf(font=2), _xf(num=3), _xf(num=164), _xf(num=165), _xf(num=4),
+             _xf(num=49, quote=True), _xf(align=_TOP_WRAP), _xf(font=3),
+             _xf(num=49, align=_TOP_WRAP, quote=True)]
+STYLES_XML = XML_HEAD + (
+    f'<styleSheet xmlns="{NS_MAIN}"><numFmts count="2">'
+    '<numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/>'
+    '<numFmt numFmtId="165" formatCode="0.0%"/></numFmts>'
+    f'<fonts count="{len(_FONTS)}">{"".join(_FONTS)}</fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
+    "</border></borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    f'</cellStyleXfs><cellXfs count="{len(_CELL_XFS)}">{"".join(_CELL_XFS)}</cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>")
+
+
+# --------------------------------------------------------------------------------------------
+# Names and cells.
+# --------------------------------------------------------------------------------------------
+
+
+def sheet_name(text: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of ``[]:*?/\\``, no edge quote.
+
+    Uniqueness is case-insensitive, as in Excel; a clash gets `` (2)``, `` (3)``, ….
+
+    >>> sheet_name("Sở Y tế / Phòng [A]")
+    'Sở Y tế _ Phòng _A_'
+    >>> sheet_name("Summary", taken=["summary"])
+    'Summary (2)'
+    """
+    used = {t.casefold() for t in taken}
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", ILLEGAL_XML.sub("", str(text)))
+    base = " ".join(base.split()).strip("'") or "Sheet"
+    if base.casefold() == "history":  # reserved by Excel
+        base = "History_"
+    name = base[:MAX_SHEET_NAME].rstrip("'").rstrip() or "Sheet"
+    n = 1
+    while name.casefold() in used:
+        n += 1
+        suffix = f" ({n})"
+        name = base[:MAX_SHEET_NAME - len(suffix)].rstrip("'").rstrip() + suffix
+    return name
+
+
+def column_letter(index: int) -> str:
+    """``0 -> A``, ``25 -> Z``, ``26 -> AA``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _clean_text(value: str) -> str:
+    text = ILLEGAL_XML.sub("", value) if ILLEGAL_XML.search(value) else value
+    if len(text) > MAX_CELL_TEXT:
+        text = text[:MAX_CELL_TEXT - 1] + "…"
+    return text
+
+
+def _text_cell(value: str, style: int) -> str:
+    """The rest of a ``<c r="A1`` element for a text cell (after the reference)."""
+    text = _clean_text(value)
+    if text.startswith(FORMULA_START):
+        style = S_WRAP_TEXT if style == S_WRAP else S_TEXT
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in body:
+        body = body.replace("\r", "&#13;")
+    space = ' xml:space="preserve"' if (text[:1].isspace() or text[-1:].isspace()
+                                        or "\n" in text or "\t" in text) else ""
+    s = f' s="{style}"' if style else ""
+    return f'"{s} t="inlineStr"><is><t{space}>{body}</t></is></c>'
+
+
+def _number_cell(value: float | int, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    return f'"{s}><v>{value!r}</v></c>' if isinstance(value, float) else \
+        f'"{s}><v>{value}</v></c>'
+
+
+def _cells(values: pd.Series, fmt: str) -> list[str | None]:
+    """One column as cell bodies (``None`` for an empty cell), with its format's style.
+
+    The hot loop of a large workbook: numbers are formatted in one comprehension, and each
+    distinct text is rendered once (agencies, titles and codes repeat down a column).
+    """
+    style = STYLE_OF[fmt]
+    if len(values) == 0:
+        return []
+    s = f' s="{style}"' if style else ""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        days = ((values - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)).tolist()
+        d = f' s="{style if fmt != "general" else S_DATE}"'
+        return [None if v != v else f'"{d}><v>{int(v) if v.is_integer() else v!r}</v></c>'
+                for v in days]
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return [f'" t="b"><v>{int(bool(v))}</v></c>' for v in values.tolist()]
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return [None if v is None or v is pd.NA else f'"{s}><v>{int(v)}</v></c>'
+                for v in values.astype(object).tolist()]
+    if pd.api.types.is_float_dtype(values.dtype):
+        floats = values.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+        return [None if v != v else (
+            (f'"{s}><v>{int(v)}</v></c>' if v.is_integer() else f'"{s}><v>{v!r}</v></c>')
+            if abs(v) != np.inf else _text_cell(str(v), S_GENERAL)) for v in floats]
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return [_any_cell(v, style) for v in values.astype(object).tolist()]
+    memo: dict[str, str | None] = {}
+    out: list[str | None] = []
+    for v in values.astype(object).tolist():
+        if type(v) is str:
+            body = memo.get(v, "")
+            if body == "":
+                body = memo[v] = _text_cell(v, style) if v else None
+            out.append(body)
+        else:
+            out.append(_any_cell(v, style))
+    return out
+
+
+def _any_cell(value: Any, style: int) -> str | None:
+    """A cell of a mixed (object) column."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return f'" t="b"><v>{int(bool(value))}</v></c>'
+    if isinstance(value, int | np.integer):
+        return _number_cell(int(value), style)
+    if isinstance(value, float | np.floating):
+        if np.isnan(value):
+            return None
+        if not np.isfinite(value):
+            return _text_cell(str(value), S_GENERAL)
+        return _number_cell(float(value), style)
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        days = (pd.Timestamp(value) - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+        return _number_cell(int(days) if float(days).is_integer() else float(days), S_DATE)
+    if isinstance(value, tuple | list):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    if text == "":
+        return None
+    return _text_cell(text, style)
+
+
+def _width(values: pd.Series, header: str, fmt: str) -> float:
+    """A column width (in characters) that fits the header and the first values."""
+    if fmt == "date" or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        longest = 10
+    elif fmt == "percent":
+        longest = 6
+    else:
+        sample = [v for v in set(values.iloc[:2000].astype(object).tolist())
+                  if v is not None and v is not pd.NA and v == v]
+        if fmt == "money" and pd.api.types.is_numeric_dtype(values.dtype):
+            longest = max((len(f"{v:,.0f}") for v in sample), default=0)
+        elif fmt == "wrap":
+            longest = max((max(len(line) for line in str(v).split("\n")) for v in sample),
+                          default=0)
+        else:
+            longest = max((len(str(v)) for v in sample), default=0)
+    width = max(len(str(header)) + 2, longest + 2, 6)
+    return float(min(width, 80 if fmt == "wrap" else 50))
+
+
+# --------------------------------------------------------------------------------------------
+# The writer.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One sheet: a frame under an optional title line, its header frozen and filtered.
+
+    ``formats`` maps a column to one of :data:`FORMATS`, or to a list with one format per row
+    (a figure/value sheet mixes money, shares and text); money columns are found by name
+    otherwise. ``links`` maps a column to the sheet each row's cell links to (or None).
+    """
+
+    name: str
+    frame: pd.DataFrame
+    title: str | None = None
+    formats: dict[str, str | list[str]] = field(default_factory=dict)
+    links: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def format_of(self, column: str) -> str | list[str]:
+        if column in self.formats:
+            return self.formats[column]
+        if MONEY_COLUMN.search(str(column)) and pd.api.types.is_numeric_dtype(
+                self.frame[column].dtype):
+            return "money"
+        return "general"
+
+
+class Workbook:
+    """An XLSX workbook written in one pass; sheets keep the order they were added in.
+
+    >>> wb = Workbook()
+    >>> wb.add("Summary", pd.DataFrame({"figure": ["places"], "value": [454]}))
+    'Summary'
+    """
+
+    def __init__(self, title: str = "") -> None:
+        self.title = title
+        self.sheets: list[Sheet] = []
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+    def reserve(self, text: str) -> str:
+        """The name a sheet called ``text`` would get if added now (to link to it in advance)."""
+        return sheet_name(text, self.names)
+
+    def add(self, name: str, frame: pd.DataFrame, *, title: str | None = None,
+            formats: Mapping[str, str | list[str]] | None = None,
+            links: Mapping[str, list[str | None]] | None = None) -> str:
+        """Add a sheet; returns its (valid, unique) name."""
+        unique = sheet_name(name, self.names)
+        if len(frame) + (2 if title else 1) > MAX_ROWS:
+            raise ValueError(f"sheet {unique!r}: {len(frame):,} rows exceed Excel's "
+                             f"{MAX_ROWS:,}")
+        frame = frame.reset_index(drop=True)
+        used: set[str] = set()
+        for column, fmt in (formats or {}).items():
+            if isinstance(fmt, list):
+                if len(fmt) != len(frame):
+                    raise ValueError(f"sheet {unique!r}: {len(fmt)} formats for column "
+                                     f"{column!r} of {len(frame)} rows")
+                used.update(fmt)
+            else:
+                used.add(fmt)
+        unknown = used - set(FORMATS)
+        if unknown:
+            raise ValueError(f"unknown column format(s) {sorted(unknown)}; one of {FORMATS}")
+        self.sheets.append(Sheet(unique, frame, title, dict(formats or {}), dict(links or {})))
+        return unique
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def save(self, path: Path) -> Path:
+        """Write the workbook (deterministic bytes for the same sheets)."""
+        if not self.sheets:
+            self.add("Sheet", pd.DataFrame())
+        path = Path(path)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            _put(zf, "[Content_Types].xml", self._content_types())
+            _put(zf, "_rels/.rels", _root_rels())
+            _put(zf, "docProps/app.xml", _app_xml())
+            _put(zf, "docProps/core.xml", _core_xml(self.title))
+            _put(zf, "xl/workbook.xml", self._workbook_xml())
+            _put(zf, "xl/_rels/workbook.xml.rels", self._workbook_rels())
+            _put(zf, "xl/styles.xml", STYLES_XML)
+            for i, sheet in enumerate(self.sheets, start=1):
+                info = _zip_info(f"xl/worksheets/sheet{i}.xml")
+                with zf.open(info, "w") as out:
+                    for chunk in _sheet_xml(sheet, selected=i == 1):
+                        out.write(chunk.encode("utf-8"))
+        return path
+
+    def _content_types(self) -> str:
+        sheets = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(self.sheets) + 1))
+        return XML_HEAD + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>' + sheets +
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats'
+            '-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.extended-properties+xml"/></Types>')
+
+    def _workbook_xml(self) -> str:
+        sheets = "".join(f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>'
+                         for i, s in enumerate(self.sheets, start=1))
+        names = []
+        for i, s in enumerate(self.sheets):
+            ref = _filter_ref(s)
+            if ref is not None:
+                quoted = "'" + s.name.replace("'", "''") + "'"
+                absolute = "$" + ref.replace(":", ":$")
+                absolute = re.sub(r"([A-Z]+)(\d+)", r"\1$\2", absolute)
+                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" '
+                             f'hidden="1">{escape(quoted)}!{absolute}</definedName>')
+        defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
+        return XML_HEAD + (f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
+                           '<workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>'
+                           f"<sheets>{sheets}</sheets>{defined}</workbook>")
+
+    def _workbook_rels(self) -> str:
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{NS_REL}/worksheet" '
+            f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(self.sheets) + 1))
+        n = len(self.sheets) + 1
+        return XML_HEAD + (f'<Relationships xmlns="{NS_PKG_REL}">{rels}'
+                           f'<Relationship Id="rId{n}" Type="{NS_REL}/styles" '
+                           'Target="styles.xml"/></Relationships>')
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _put(zf: zipfile.ZipFile, name: str, text: str) -> None:
+    zf.writestr(_zip_info(name), text.encode("utf-8"))
+
+
+def _root_rels() -> str:
+    return XML_HEAD + (
+        f'<Relationships xmlns="{NS_PKG_REL}">'
+        f'<Relationship Id="rId1" Type="{NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{NS_REL}/extended-properties" '
+        'Target="docProps/app.xml"/></Relationships>')
+
+
+def _app_xml() -> str:
+    return XML_HEAD + ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+                       '2006/extended-properties"><Application>allocator</Application>'
+                       f"<AppVersion>{escape(__version__)}</AppVersion></Properties>")
+
+
+def _core_xml(title: str) -> str:
+    return XML_HEAD + (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(_clean_text(title))}</dc:title>"
+        f"<dc:creator>allocator {escape(__version__)}</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_TIMESTAMP}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_TIMESTAMP}</dcterms:modified>'
+        "</cp:coreProperties>")
+
+
+def _header_row(sheet: Sheet) -> int:
+    return 2 if sheet.title else 1
+
+
+def _filter_ref(sheet: Sheet) -> str | None:
+    ncol = len(sheet.frame.columns)
+    if ncol == 0 or len(sheet.frame) == 0:
+        return None
+    top = _header_row(sheet)
+    return f"A{top}:{column_letter(ncol - 1)}{top + len(sheet.frame)}"
+
+
+def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
+    frame = sheet.frame
+    columns = [str(c) for c in frame.columns]
+    ncol = max(len(columns), 1)
+    top = _header_row(sheet)
+    last_row = top + len(frame)
+    letters = [column_letter(j) for j in range(ncol)]
+    formats = [sheet.format_of(c) for c in frame.columns]
+    yield XML_HEAD + f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
+    yield f'<dimension ref="A1:{letters[-1]}{last_row}"/>'
+    first = f"A{top + 1}"
+    tab = ' tabSelected="1"' if selected else ""
+    yield (f'<sheetViews><sheetView workbookViewId="0"{tab}><pane ySplit="{top}" '
+           f'topLeftCell="{first}" activePane="bottomLeft" state="frozen"/>'
+           f'<selection pane="bottomLeft" activeCell="{first}" sqref="{first}"/>'
+           "</sheetView></sheetViews>")
+    yield '<sheetFormatPr defaultRowHeight="15"/>'
+    if columns:
+        cols = "".join(
+            f'<col min="{j + 1}" max="{j + 1}" '
+            f'width="{_width(frame[c], c, f if isinstance(f, str) else "general"):.1f}" '
+            'customWidth="1"/>'
+            for j, (c, f) in enumerate(zip(frame.columns, formats, strict=True)))
+        yield f"<cols>{cols}</cols>"
+    yield "<sheetData>"
+    if sheet.title:
+        yield f'<row r="1"><c r="A1{_text_cell(sheet.title, S_TITLE)}</row>'
+    header = "".join(f'<c r="{letters[j]}{top}{_text_cell(c, S_HEADER)}'
+                     for j, c in enumerate(columns))
+    yield f'<row r="{top}">{header}</row>'
+    bodies = [_cells(frame[c], f) if isinstance(f, str) else
+              [_any_cell(v, STYLE_OF[g]) for v, g in zip(frame[c].astype(object), f,
+                                                          strict=True)]
+              for c, f in zip(frame.columns, formats, strict=True)]
+    hyperlinks: list[str] = []
+    for column, targets in sheet.links.items():
+        j = columns.index(str(column))
+        cells = bodies[j]
+        values = frame[column].astype(object)
+        for i, target in enumerate(targets):
+            value = values.iat[i]
+            if target is None or cells[i] is None or is_formula_like(value):
+                continue
+            cells[i] = _text_cell(str(value), S_LINK)
+            location = "'" + target.replace("'", "''") + "'!A1"
+            hyperlinks.append(f'<hyperlink ref="{letters[j]}{top + 1 + i}" '
+                              f"location={quoteattr(location)}/>")
+    rows = [str(top + 1 + i) for i in range(len(frame))]
+    full = [[f'<c r="{letters[j]}{r}{b}' if b is not None else "" for r, b in zip(rows, col,
+                                                                                 strict=True)]
+            for j, col in enumerate(bodies)]
+    chunk: list[str] = []
+    row_cells: Iterable[tuple[str, ...]] = zip(*full, strict=True) if full else \
+        [()] * len(rows)
+    for r, row in zip(rows, row_cells, strict=True):
+        chunk.append(f'<row r="{r}">{"".join(row)}</row>')
+        if len(chunk) >= 2000:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+    yield "</sheetData>"
+    ref = _filter_ref(sheet)
+    if ref is not None:
+        yield f'<autoFilter ref="{ref}"/>'
+    if hyperlinks:
+        yield f"<hyperlinks>{''.join(hyperlinks)}</hyperlinks>"
+    yield ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+           'footer="0.3"/></worksheet>')
+
+
+# --------------------------------------------------------------------------------------------
+# assignments.xlsx
+# --------------------------------------------------------------------------------------------
+
+PLACEMENT_FIRST = ("candidate_id", "full_name", "agency", "program_id", "program_title", "mode",
+                   "type", "program_field", "year", "start_date", "duration_days", "country",
+                   "cost", "score")
+ROSTER_COLUMNS = ("candidate_id", "full_name", "agency", "gender", "birth_date",
+                  "position_level", "field", "score", "cost")
+AGENCY_COLUMNS = ("candidate_id", "full_name", "gender", "position_level", "program_id",
+                  "program_title", "mode", "type", "year", "start_date", "cost")
+
+
+def _money(value: float | int | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def summary_frame(problem: ProblemData, result: Result) -> tuple[pd.DataFrame, list[str]]:
+    """The Summary sheet: figure, value, unit; and each row's format."""
+    from allocator.export import summary_data
+
+    data = summary_data(problem, result)
+    rows: list[tuple[str, Any, str, str]] = [
+        ("scenario", problem.scenario.name, "", "general"),
+        ("description", problem.scenario.description, "", "wrap"),
+        ("status", result.status.value, "", "general"),
+        ("engine", result.engine, "", "general"),
+    ]
+    if result.message:
+        rows.append(("message", result.message, "", "wrap"))
+    rows += [("objective (score − penalties)", result.objective, "points", "money"),
+             ("best bound", result.bound, "points", "money"),
+             ("gap", result.gap, "", "percent")]
+    sol = result.solution
+    if sol is not None:
+        k = data["kpis"]
+        rows += [
+            ("total score", data["score"], "points", "money"),
+            ("soft quota penalties", data["penalty"], "points", "decimal"),
+            ("cost", k["cost"], "VND", "money"),
+            ("  per-person costs", k["cost_per_person_total"], "VND", "money"),
+            ("  fixed costs of running programmes", k["cost_fixed_total"], "VND", "money"),
+            ("places", k["places"]["total"], "places", "money"),
+        ]
+        rows += [(f"  {mode}", n, "places", "money") for mode, n in
+                 k["places"]["by_mode"].items()]
+        rows += [
+            ("people placed", k["persons_placed"], "people", "money"),
+            ("candidates", problem.n_candidates, "people", "money"),
+            ("candidates not placed", data["not_placed"]["total"], "people", "money"),
+            ("  eligible for nothing", data["not_placed"]["eligible_for_nothing"], "people",
+             "money"),
+            ("  eligible, not chosen", data["not_placed"]["eligible_not_chosen"], "people",
+             "money"),
+            ("women's share of places", data["women_share"], "", "percent"),
+            ("women's share of places abroad", k["women_share_overseas"], "", "percent"),
+            ("programmes running", k["programs_running"], "programmes", "money"),
+            ("programmes cancelled (below min_size)", k["programs_cancelled"], "programmes",
+             "money"),
+            ("eligible pairs", problem.n_pairs, "pairs", "money"),
+        ]
+        for b in data["budget"]:
+            rows.append((f"budget {b['envelope']}: spent of {_money(b['cap'])}", b["spent"],
+                         "VND", "money"))
+        broken = [q for q in data["quotas"] if q["soft"] and q["broken_by"] > 1e-9]
+        for q in broken:
+            label = q["name"] + (f" [{q['group']}]" if q["group"] else "")
+            rows.append((f"soft quota broken: {label} (penalty {q['penalty']:g})",
+                         q["broken_by"], "places", "decimal"))
+    rows.append(("warnings", len(problem.warnings), "", "money"))
+    frame = pd.DataFrame({"figure": [r[0] for r in rows],
+                          "value": pd.Series([r[1] for r in rows], dtype=object),
+                          "unit": [r[2] for r in rows]})
+    return frame, [r[3] for r in rows]
+
+
+def _place_columns(frame: pd.DataFrame, first: Iterable[str]) -> pd.DataFrame:
+    head = [c for c in first if c in frame.columns]
+    return frame[head + [c for c in frame.columns if c not in head]]
+
+
+def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
+    """Every sheet of ``assignments.xlsx`` (see the module's docstring), not yet written."""
+    from allocator.explain import not_placed_reasons
+    from allocator.reserve import reserve_lists
+
+    sol = result.solution
+    wb = Workbook(title=f"{problem.scenario.name}: training plan")
+    summary, row_formats = summary_frame(problem, result)
+    wb.add("Summary", summary, formats={"value": row_formats, "figure": "wrap"})
+    if sol is None:
+        return wb
+    assignments = sol.assignments()
+    wb.add("Placements", _place_columns(assignments, PLACEMENT_FIRST))
+    quotas = quota_table(sol)
+    wb.add("Quotas", quotas, formats={"share": "percent", "achieved_share": "percent",
+                                      "min": "money", "max": "money", "places": "money",
+                                      "value": "decimal", "slack": "decimal",
+                                      "broken_by": "decimal", "penalty": "decimal",
+                                      "penalty_per_place": "decimal"})
+    wb.add("Budget", budget_table(sol), formats={"use": "percent"})
+    groups = pd.concat([frame.assign(dimension=key) for key, frame in breakdowns(sol).items()],
+                       ignore_index=True)
+    groups = groups[["dimension", "group", "places", "persons", "women", "women_share",
+                     "cost_per_person", "fixed_cost", "cost"]]
+    wb.add("By group", groups, formats={"women_share": "percent", "places": "money",
+                                        "persons": "money", "women": "money"})
+
+    programmes = programme_table(sol)
+    roster_names: list[str | None] = []
+    taken = [*wb.names, "Programmes", "Agencies", "Not placed", "Reserves"]
+    for pid, runs in zip(programmes["program_id"], programmes["runs"], strict=True):
+        if runs:
+            roster = sheet_name(pid, taken)
+            roster_names.append(roster)
+            taken.append(roster)
+        else:
+            roster_names.append(None)
+    agencies = agency_table(sol)
+    agency_names: list[str | None] = []
+    for agency, placed in zip(agencies["agency"], agencies["places"], strict=True):
+        if placed:
+            sheet = sheet_name(agency, taken)
+            agency_names.append(sheet)
+            taken.append(sheet)
+        else:
+            agency_names.append(None)
+    wb.add("Programmes", programmes.assign(sheet=roster_names),
+           formats={"fill": "percent", "capacity": "money", "placed": "money",
+                    "eligible": "money"},
+           links={"program_id": roster_names})
+    wb.add("Agencies", agencies.assign(sheet=agency_names),
+           formats={"placed_share": "percent"}, links={"agency": agency_names})
+    wb.add("Not placed", not_placed_reasons(problem, sol), formats={"reason": "wrap"})
+    wb.add("Reserves", reserve_lists(problem, sol), formats={"note": "wrap"})
+
+    # One roster per running programme, one sheet per agency that sends someone: the narrow
+    # frames are cut by position (one groupby each, not one filter per sheet).
+    roster_frame = assignments[[c for c in ROSTER_COLUMNS if c in assignments.columns]]
+    by_program = assignments.groupby("program_id", sort=False).indices
+    for row, name in zip(programmes.itertuples(index=False), roster_names, strict=True):
+        if name is None:
+            continue
+        people = roster_frame.take(by_program[row.program_id])
+        where = ", ".join(str(v) for v in (row.mode, row.type, row.field, row.year) if v != "")
+        title = (f"{row.program_id} — {row.title} ({where}): {row.placed:,} of "
+                 f"{row.capacity:,} places, {_money(row.cost)} VND")
+        added = wb.add(name, people.sort_values("candidate_id", kind="stable"), title=title)
+        assert added == name, (added, name)
+    agency_frame = assignments[[c for c in AGENCY_COLUMNS if c in assignments.columns]]
+    by_agency = assignments.groupby("agency", sort=False).indices
+    for row, name in zip(agencies.itertuples(index=False), agency_names, strict=True):
+        if name is None:
+            continue
+        people = agency_frame.take(by_agency[row.agency])
+        title = (f"{row.agency}: {row.persons_placed:,} of {row.candidates:,} candidates "
+                 f"placed, {row.places:,} places, {_money(row.cost)} VND")
+        added = wb.add(name, people.sort_values(["program_id", "candidate_id"], kind="stable"),
+                       title=title)
+        assert added == name, (added, name)
+    return wb
+
+
+def write_assignments_workbook(path: Path, problem: ProblemData, result: Result) -> Path:
+    """Write ``assignments.xlsx``."""
+    return assignments_workbook(problem, result).save(path)
