@@ -436,11 +436,34 @@ def _group_limit(rule: str, pairs: np.ndarray, keys: np.ndarray, limit: np.ndarr
                       pair_c[pairs[first[binding]]], labels[first[binding]])
 
 
+def status_pairs(pairs: pd.DataFrame, cand: pd.DataFrame, prog: pd.DataFrame,
+                 pair_c: np.ndarray, pair_p: np.ndarray, statuses: set[str]) -> np.ndarray:
+    """Which pairs have one of ``statuses`` in ``pairs.csv`` (a boolean per pair)."""
+    out = np.zeros(len(pair_c), dtype=bool)
+    if not len(pairs):
+        return out
+    rows = pairs[pairs["status"].isin(statuses) & pairs["program_id"].isin(set(prog["program_id"]))]
+    if not len(rows):
+        return out
+    n_p = len(prog)
+    cpos = pd.Series(np.arange(len(cand)), index=cand["candidate_id"].to_numpy())
+    ppos = pd.Series(np.arange(n_p), index=prog["program_id"].to_numpy())
+    keys = (cpos.reindex(rows["candidate_id"]).to_numpy().astype(np.int64) * n_p
+            + ppos.reindex(rows["program_id"]).to_numpy().astype(np.int64))
+    return np.isin(pair_c * n_p + pair_p, keys)
+
+
 def person_limits(scenario: Scenario, prog: pd.DataFrame, history: pd.DataFrame,
-                  cand_ids: pd.Series, pair_c: np.ndarray,
-                  pair_p: np.ndarray) -> tuple[list[GroupLimit], Exclusive | None]:
-    """The per-person rules that span several places: per mode, per year abroad, short once."""
+                  cand_ids: pd.Series, pair_c: np.ndarray, pair_p: np.ndarray,
+                  exempt: np.ndarray | None = None) -> tuple[list[GroupLimit], Exclusive | None]:
+    """The per-person rules that span several places: per mode, per year abroad, short once.
+
+    ``exempt`` pairs (``pairs.status`` allowed or forced: an exception granted for that person)
+    are outside the multi-year rules (per year abroad, consecutive years, short-term once).
+    """
     rules = scenario.rules
+    if exempt is None:
+        exempt = np.zeros(len(pair_c), dtype=bool)
     modes = prog["mode"].to_numpy()[pair_p]
     types = prog["type"].to_numpy()[pair_p]
     years = prog["year"].to_numpy(dtype=np.int64)[pair_p]
@@ -451,7 +474,7 @@ def person_limits(scenario: Scenario, prog: pd.DataFrame, history: pd.DataFrame,
                          np.full(len(idx), mode, dtype=object))
         if g is not None:
             limits.append(g)
-    abroad = np.flatnonzero(modes == "overseas")
+    abroad = np.flatnonzero((modes == "overseas") & ~exempt)
     if rules.max_overseas_per_year.enabled and len(abroad):
         keys = pair_c[abroad].astype(np.int64) * 10_000 + years[abroad]
         hist = history[history["mode"] == "overseas"]
@@ -465,7 +488,7 @@ def person_limits(scenario: Scenario, prog: pd.DataFrame, history: pd.DataFrame,
                          np.array([f"overseas {y}" for y in years[abroad]], dtype=object))
         if g is not None:
             limits.append(g)
-    short = np.flatnonzero((modes == "overseas") & (types == "short_term"))
+    short = np.flatnonzero((modes == "overseas") & (types == "short_term") & ~exempt)
     if rules.short_term_once.enabled and len(short):
         g = _group_limit("short_term_once", short, pair_c[short], 1, pair_c,
                          np.full(len(short), "overseas short_term", dtype=object))
@@ -562,8 +585,9 @@ def build_problem(scenario: Scenario, tables: Tables | None = None,
     if [x for x in issues if x.severity is Severity.ERROR]:
         raise InputError(issues)
 
+    exempt = status_pairs(tables.pairs, cand, prog, pair_c, pair_p, {"allowed", "forced"})
     limits, exclusive = person_limits(scenario, prog, history, cand["candidate_id"], pair_c,
-                                      pair_p)
+                                      pair_p, exempt)
     max_per = np.full(len(cand), scenario.rules.max_programs_per_candidate, dtype=np.int64)
     problem = ProblemData(
         scenario=scenario, candidates=cand, programs=prog, history=history,

@@ -158,7 +158,8 @@ class Solution:
                                 f"{ex.year[a]} and {ex.year[b]} "
                                 "(no_consecutive_overseas_years)")
         for use in self.row_use:
-            if use.row.soft or use.violation <= TOL * max(1.0, abs(use.value)):
+            # Integral rows (counts, money) are exact; share rows allow float rounding only.
+            if use.row.soft or use.violation <= (0.5 if use.row.integral else TOL):
                 continue
             bound = []
             if use.row.lo is not None:
