@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """An error stops the run; a warning is suspicious but legal input."""
 
     ERROR = "error"
@@ -54,6 +54,6 @@ class InputError(Exception):
 
 
 def warning(file: str, message: str, *, row: int | None = None, column: str | None = None,
-            code: str = "suspicious") -> Issue:
+            code: str = "suspicious", key: str | None = None) -> Issue:
     """A typed warning: legal input that is probably not what the planner meant."""
-    return Issue(file, row, column, message, Severity.WARNING, code)
+    return Issue(file, row, column, message, Severity.WARNING, code, key)

@@ -217,7 +217,11 @@ class _Selector:
     def mask(self, select: dict[str, Any]) -> np.ndarray:
         ok = np.ones(len(self.pair_c), dtype=bool)
         for key, value in select.items():
-            ok &= np.isin(self.pair_values(key), list(_value_set(value)))
+            # Test each row of the key's own table once, then look the answer up per pair.
+            side = self.side(key)
+            assert side is not None
+            idx = self.pair_p if side[0] == "p" else self.pair_c
+            ok &= np.isin(self.table_values(key), list(_value_set(value)))[idx]
         return ok
 
 
@@ -235,8 +239,8 @@ def _check_selector(sel: _Selector, select: dict[str, Any], file: str, where: st
         if missing:
             table = "programme" if side[0] == "p" else "candidate"
             issues.append(warning(file, f"no {table} has {key} = {', '.join(missing)}: the "
-                                  "quota selects nothing there", code="quota_over_nothing"))
-            object.__setattr__(issues[-1], "key", f"{where}.{key}")
+                                  "quota selects nothing there", code="quota_over_nothing",
+                                  key=f"{where}.{key}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,15 +353,14 @@ def budget_rows(scenario: Scenario, cand: pd.DataFrame, prog: pd.DataFrame, pair
     sources = prog["funding_source"].to_numpy()
     for src, cap in sorted(b.by_source.items()):
         if src not in set(sources):
-            issues.append(warning(file, f"no programme is funded from {src!r}", code="budget"))
-            object.__setattr__(issues[-1], "key", f"budget.by_source.{src}")
+            issues.append(warning(file, f"no programme is funded from {src!r}", code="budget",
+                                  key=f"budget.by_source.{src}"))
         rows.append(envelope(f"by_source:{src}", sources == src, cap))
     agencies = cand["agency"].to_numpy()
     for agency, cap in sorted(b.by_agency.items()):
         if agency not in set(agencies):
             issues.append(warning(file, f"no candidate belongs to agency {agency!r}",
-                                  code="budget"))
-            object.__setattr__(issues[-1], "key", f"budget.by_agency.{agency}")
+                                  code="budget", key=f"budget.by_agency.{agency}"))
         # An agency's envelope pays its own people's places; fixed costs are not per agency.
         rows.append(envelope(f"by_agency:{agency}", everything, cap, cmask=agencies == agency,
                              with_fixed=False))
@@ -389,8 +392,7 @@ def compute_scores(scenario: Scenario, cand: pd.DataFrame, prog: pd.DataFrame,
     if obj.use_priority:
         weight *= cand["priority"].to_numpy(dtype=float)
     weight *= np.where(cand["planned_position"].to_numpy() != "", 1.0 + obj.planning_bonus, 1.0)
-    weight *= cand["position_level"].map(lambda lv: obj.level_weights.get(lv, 1.0)).to_numpy(
-        dtype=float)
+    weight *= cand["position_level"].map(obj.level_weights).fillna(1.0).to_numpy(dtype=float)
     base = np.rint(obj.scale * fw.to_numpy(dtype=float)[pair_p] * weight[pair_c]).astype(np.int64)
     # Preference bonus: rank r (0-based) of the programme in the candidate's preferences.
     prefs = cand["preferences"].explode().dropna()

@@ -9,8 +9,9 @@ Every setting has a default; the defaults are the legal values of docs/domain.md
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -161,9 +162,16 @@ class LanguageRule(Rule):
 
 
 class CountRule(Rule):
-    """A limit on a count: ``limit`` per person (history included)."""
+    """A limit on a count: ``limit`` per person (history included); ``rule: 3`` sets it."""
 
-    limit: int = 2
+    limit: int = Field(default=2, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _int_shorthand(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"limit": data}
+        return data
 
 
 class Rules(Strict):
@@ -179,7 +187,7 @@ class Rules(Strict):
     field_match: FieldMatchRule = FieldMatchRule()
     target_levels: TargetLevelsRule = TargetLevelsRule()
     language: LanguageRule = LanguageRule()
-    max_programs_per_candidate: int = Field(1, ge=1)
+    max_programs_per_candidate: int = Field(default=1, ge=1)
     max_programs_per_mode: dict[Mode, int] = {}
     max_overseas_per_year: CountRule = CountRule(limit=2)
     no_consecutive_overseas_years: Rule = Rule()
@@ -201,7 +209,7 @@ class Share(Strict):
 class Proportional(Strict):
     """Each ``per`` group gets its headcount share of the selected places, ± ``tolerance``."""
 
-    tolerance: float = Field(0.05, ge=0, le=1)
+    tolerance: float = Field(default=0.05, ge=0, le=1)
 
 
 class Quota(Strict):
@@ -210,13 +218,13 @@ class Quota(Strict):
     name: str
     select: dict[str, SelectorValue] = {}
     per: str | list[str] | None = None
-    min: int | None = Field(None, ge=0)
-    max: int | None = Field(None, ge=0)
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
     min_share: Share | None = None
     max_share: Share | None = None
     proportional: Proportional | None = None
     soft: bool = False
-    penalty: float | None = Field(None, ge=0)
+    penalty: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
@@ -246,7 +254,7 @@ class Quota(Strict):
 class Budget(Strict):
     """Budget envelopes in VND; a source, agency or year not named has no cap of its own."""
 
-    total: int | None = Field(None, ge=0)
+    total: int | None = Field(default=None, ge=0)
     by_source: dict[str, int] = {}
     by_agency: dict[str, int] = {}
     by_year: dict[int, int] = {}
@@ -265,11 +273,11 @@ class Objective(Strict):
     × level_weights[position_level]`` (default 1). See README, "The score".
     """
 
-    scale: int = Field(100, ge=1)
+    scale: int = Field(default=100, ge=1)
     field_weights: dict[str, float] = {}
-    default_field_weight: float = Field(1.0, ge=0)
+    default_field_weight: float = Field(default=1.0, ge=0)
     use_priority: bool = True
-    planning_bonus: float = Field(0.5, ge=0)
+    planning_bonus: float = Field(default=0.5, ge=0)
     level_weights: dict[str, float] = {}
     preference_bonus: list[int] = [30, 20, 10]
 
@@ -278,8 +286,8 @@ class Solver(Strict):
     """Solver settings: engine (``auto`` chooses by the problem's shape), limits and seed."""
 
     engine: Literal["auto", "highs", "cpsat", "scip", "flow"] = "auto"
-    time_limit: float = Field(120.0, gt=0)
-    workers: int = Field(2, ge=1)
+    time_limit: float = Field(default=120.0, gt=0)
+    workers: int = Field(default=2, ge=1)
     seed: int = 0
     tie_break: bool = True  # the third lexicographic level (deterministic order)
 
@@ -297,6 +305,12 @@ class Scenario(Strict):
     budget: Budget = Budget()
     objective: Objective = Objective()
     solver: Solver = Solver()
+
+    @field_validator("years", mode="before")
+    @classmethod
+    def _one_year(cls, value: Any) -> Any:
+        """``years: 2024`` is short for ``years: [2024]``."""
+        return [value] if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("quotas")
     @classmethod
@@ -329,36 +343,52 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path, named_by: tuple[Path, str] | None = None) -> dict[str, Any]:
+    """One YAML file as a mapping; ``named_by`` is the file (and key) that refers to it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
+        if named_by is not None:
+            raise InputError([Issue(str(named_by[0]), key=named_by[1],
+                                    message=f"file not found: {path}")]) from None
         raise InputError([Issue(str(path), message="scenario file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise InputError([Issue(str(path), message="a folder, not a scenario file")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Issue(str(path), message=f"not UTF-8 text (at byte {exc.start}): save "
+                                "the file as UTF-8")]) from None
+    except OSError as exc:
         raise InputError([Issue(str(path), message=f"cannot read the file: {exc}")]) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError([Issue(str(path), message=f"not valid YAML: {where}{problem}")]) from None
+        # ``row`` and ``column`` are the line and the character, as an editor shows them.
+        raise InputError([Issue(str(path), row=mark.line + 1 if mark else None,
+                                column=str(mark.column + 1) if mark else None,
+                                message=f"not valid YAML: {problem}")]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError([Issue(str(path), message="a scenario file must be a mapping of keys")])
+        raise InputError([Issue(str(path), message="a scenario file must be a mapping of keys "
+                                f"(name:, data:, …), not a {type(raw).__name__}")])
     return raw
 
 
 def _absolutise_data(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """Make the ``data`` paths of one file absolute, relative to that file's folder."""
+    """Make the ``data`` paths of one file absolute, relative to that file's folder.
+
+    A table given as a plain path becomes ``{path: ...}``, so that a variant may override only
+    the ``sheet`` of a table its parent names.
+    """
     data = raw.get("data")
     if not isinstance(data, dict):
         return raw
     fixed: dict[str, Any] = {}
     for key, ref in data.items():
         if isinstance(ref, str):
-            fixed[key] = str((folder / ref).resolve())
+            fixed[key] = {"path": str((folder / ref).resolve())}
         elif isinstance(ref, dict) and isinstance(ref.get("path"), str):
             fixed[key] = {**ref, "path": str((folder / ref["path"]).resolve())}
         else:
@@ -366,21 +396,112 @@ def _absolutise_data(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
     return {**raw, "data": fixed}
 
 
-def resolve_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a scenario file and everything it ``extends``, merged, with absolute data paths."""
+def _layers(path: Path, chain: tuple[Path, ...] = (),
+            named_by: tuple[Path, str] | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """The file and everything it ``extends``, each with absolute data paths: child first."""
     path = path.resolve()
-    if path in _chain:
-        cycle = " -> ".join(p.name for p in (*_chain, path))
-        raise InputError([Issue(str(path), key="extends", message=f"extends cycle: {cycle}")])
-    raw = _absolutise_data(_read_yaml(path), path.parent)
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise InputError([Issue(str(chain[-1]), key="extends",
+                                message=f"extends cycle: {cycle}")])
+    raw = _absolutise_data(_read_yaml(path, named_by), path.parent)
     parent = raw.get("extends")
     if parent is None:
-        return raw
-    if not isinstance(parent, str):
-        raise InputError([Issue(str(path), key="extends", message="must be a file name")])
-    base = resolve_raw(path.parent / parent, (*_chain, path))
-    base.pop("name", None)
-    return deep_merge(base, raw)
+        return [(path, raw)]
+    if not isinstance(parent, str) or not parent.strip():
+        raise InputError([Issue(str(path), key="extends",
+                                message=f"must be a file name, not {parent!r}")])
+    return [(path, raw), *_layers(path.parent / parent, (*chain, path), (path, "extends"))]
+
+
+def resolve_raw(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file and everything it ``extends``, merged, with absolute data paths.
+
+    Mappings merge deeply and everything else (lists included) is replaced by the file that
+    extends. ``name`` is never inherited: a file without one is named after itself.
+    """
+    return _merge_layers(_layers(Path(path), tuple(p.resolve() for p in _chain)))
+
+
+def _merge_layers(layers: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for _, raw in reversed(layers):
+        merged = deep_merge(merged, raw)
+    child_path, child = layers[0]
+    merged["name"] = child.get("name", child_path.stem)
+    return merged
+
+
+def _holds(raw: Any, loc: tuple[Any, ...]) -> bool:
+    """Whether a file's own content reaches ``loc`` (so an error there is that file's)."""
+    node = raw
+    for item in loc:
+        if not _has(node, item):
+            return False
+        node = node[item]
+    return True
+
+
+def _has(node: Any, item: Any) -> bool:
+    """Whether ``node[item]`` is in the file (a key of a mapping, an index of a list)."""
+    if isinstance(node, dict):
+        return item in node
+    return isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema section at ``loc`` (for the keys it knows), or None for free mappings."""
+
+    def find(annotation: Any) -> type[BaseModel] | None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        if get_origin(annotation) is dict:
+            return None
+        for arg in get_args(annotation):
+            found = find(arg)
+            if found is not None:
+                return found
+        return None
+
+    model: type[BaseModel] | None = Scenario
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        if model is None or item not in model.model_fields:
+            return None
+        model = find(model.model_fields[item].annotation)
+    return model
+
+
+def _clean_loc(loc: tuple[Any, ...], raw: dict[str, Any], err_type: str) -> tuple[Any, ...]:
+    """``loc`` without pydantic's union-member tags (``str``, ``list[str]``, ``[key]``, …)."""
+    out: list[Any] = []
+    node: Any = raw
+    for i, item in enumerate(loc):
+        last = i == len(loc) - 1
+        if _has(node, item):
+            out.append(item)
+            node = node[item]
+        elif last and err_type == "missing" and isinstance(node, dict):
+            out.append(item)
+            node = None
+        else:
+            continue  # a tag naming a union member or a validator, not a key of the file
+    return tuple(out)
+
+
+def _order(loc: tuple[Any, ...], raw: dict[str, Any]) -> tuple[int, ...]:
+    """Where ``loc`` sits in the file (key positions), so problems are listed top to bottom."""
+    out: list[int] = []
+    node: Any = raw
+    for item in loc:
+        if _has(node, item):
+            out.append(list(node).index(item) if isinstance(node, dict) else item)
+            node = node[item]
+        else:
+            out.append(10**6)
+            node = None
+    return tuple(out)
 
 
 def _format_loc(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
@@ -388,9 +509,9 @@ def _format_loc(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     parts: list[str] = []
     node: Any = raw
     for item in loc:
-        if isinstance(item, int):
+        if isinstance(item, int) and isinstance(node, list):
             label = f"[{item}]"
-            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
+            if item < len(node) and isinstance(node[item], dict):
                 name = node[item].get("name")
                 if name:
                     label += f" ({name})"
@@ -406,26 +527,80 @@ def _format_loc(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+_EXPECTED = {
+    "string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping",
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _message(errors: list[dict[str, Any]], loc: tuple[Any, ...]) -> str:
+    """One sentence for the errors pydantic reports at one place of the file."""
+    first = errors[0]
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        known = list((_model_at(loc[:-1]) or BaseModel).model_fields)
+        key = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(key, known, n=1) or [
+            k for k in known if key and (k.startswith(key) or key.startswith(k))][:1]
+        return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "") + (
+            f"; known here: {', '.join(known)}" if known and not close else "")
+    if kind == "missing":
+        return "required key is missing"
+    value = first.get("input")
+    if first["loc"] and first["loc"][-1] == "[key]":
+        return f"the key {value!r} should be " + _EXPECTED.get(kind, "of another type")
+    if len(errors) > 1 and all(e["type"] in _EXPECTED for e in errors):
+        wanted = list(dict.fromkeys(_EXPECTED[e["type"]] for e in errors))
+        if {"a text", "a number", "true or false"} <= set(wanted):
+            return f"expected a single value (text, number or true/false), got {_shown(value)}"
+        return f"expected {', '.join(wanted[:-1])} or {wanted[-1]}, got {_shown(value)}" \
+            if len(wanted) > 1 else f"expected {wanted[0]}, got {_shown(value)}"
+    if kind == "model_type":
+        return f"expected a mapping of settings (or true/false), got {_shown(value)}"
+    msg = first["msg"].removeprefix("Value error, ")
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_shown(value)}"
+    if isinstance(value, str | int | float | bool) and kind != "value_error":
+        msg += f" (got {_shown(value)})"
+    return msg
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge and validate a scenario file.
 
     Raises
     ------
     InputError
-        Listing every problem at once, each with the file and the key's path.
+        Listing every problem at once, each with the file that holds it and the key's path
+        (``quotas[2] (women-abroad).max``).
     """
     path = Path(path)
-    raw = resolve_raw(path)
+    layers = _layers(path)
+    raw = _merge_layers(layers)
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        issues = []
+        grouped: dict[tuple[Any, ...], list[Any]] = {}
         for err in exc.errors():
-            loc = _format_loc(tuple(err["loc"]), raw)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif err["type"] == "missing":
-                msg = "required key is missing"
-            issues.append(Issue(str(path.resolve()), key=loc or None, message=msg))
+            loc = _clean_loc(tuple(err["loc"]), raw, err["type"])
+            grouped.setdefault(loc, []).append(err)
+        # A list with a bad item: pydantic also says the whole value fits no other type; the
+        # item's own message is the useful one.
+        for loc in [k for k in grouped if any(o[:len(k)] == k and len(o) > len(k)
+                                                for o in grouped)]:
+            if all(e["type"] in _EXPECTED for e in grouped[loc]):
+                del grouped[loc]
+        issues = []
+        for loc, errors in sorted(grouped.items(), key=lambda item: _order(item[0], raw)):
+            # The error belongs to the file that wrote the key (a parent, for inherited keys).
+            owner = next((p for p, layer in layers if _holds(layer, loc)), layers[0][0])
+            issues.append(Issue(str(owner), key=_format_loc(loc, raw) or None,
+                                message=_message(errors, loc)))
         raise InputError(issues) from None
