@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", help="output folder (default: out/<scenario name>)")
     p.add_argument("--force", action="store_true", help="replace an existing output folder")
     g = p.add_argument_group("solver")
-    g.add_argument("--engine", choices=["auto", "highs", "cpsat", "scip", "flow"],
+    g.add_argument("--engine", choices=["auto", "fast", "highs", "cpsat", "greedy"],
                    help="force an engine (default: the scenario's, else chosen by shape)")
     g.add_argument("--time-limit", type=float, help="seconds (default: the scenario's)")
     p.set_defaults(func=cmd_solve)

@@ -285,7 +285,7 @@ class Objective(Strict):
 class Solver(Strict):
     """Solver settings: engine (``auto`` chooses by the problem's shape), limits and seed."""
 
-    engine: Literal["auto", "highs", "cpsat", "scip", "flow"] = "auto"
+    engine: Literal["auto", "fast", "highs", "cpsat", "greedy"] = "auto"
     time_limit: float = Field(default=120.0, gt=0)
     workers: int = Field(default=2, ge=1)
     seed: int = 0

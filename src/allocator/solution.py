@@ -163,9 +163,9 @@ class Solution:
                 continue
             bound = []
             if use.row.lo is not None:
-                bound.append(f"≥ {use.row.lo:g}")
+                bound.append(f"≥ {use.row.lo:,.6g}" if not use.row.integral else f"≥ {use.row.lo:,.0f}")
             if use.row.hi is not None:
-                bound.append(f"≤ {use.row.hi:g}")
+                bound.append(f"≤ {use.row.hi:,.6g}" if not use.row.integral else f"≤ {use.row.hi:,.0f}")
             problems.append(f"{use.row.family} {use.row.label} ({use.row.kind}): "
                             f"{use.value:,.2f} not {' and '.join(bound)}")
         return problems

@@ -1,1 +1,1 @@
-"""Engines: the only modules that import a solver. Each returns a :class:`allocator.result.Result`."""
+"""Engines: the only modules that import a solver; each returns a ``Result``."""

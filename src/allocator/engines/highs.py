@@ -48,7 +48,19 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+_threads_in_use: list[int] = []
+
+
+def _use_threads(threads: int) -> None:
+    """HiGHS has one global thread pool, sized by the first run: a later run asking for another
+    size fails at once. Reset the pool when the number of threads changes."""
+    if _threads_in_use and _threads_in_use[0] != threads:
+        highspy.Highs.resetGlobalScheduler(True)
+    _threads_in_use[:] = [threads]
+
+
 def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
+    _use_threads(int(threads))
     with _quiet_stdout():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -100,34 +112,44 @@ def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, time_lef
                         bound if np.isfinite(bound) else None)
 
 
-def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
-          tie_break: bool = True, model: LinearModel | None = None) -> Result:
-    """Solve ``problem`` with HiGHS; the plan's figures are recomputed by the Solution."""
-    t0 = time.perf_counter()
-    model = model or build_model(problem)
-    h = _new_highs(model, workers, seed)
-    build_s = time.perf_counter() - t0
-    deadline = t0 + time_limit
+@dataclass(frozen=True)
+class Levels:
+    """The outcome of the three lexicographic levels on one model."""
 
+    first: LevelOutcome  # level 1 (its bound is the proven bound on score − penalties)
+    values: np.ndarray | None  # the last level's plan (all columns)
+    statuses: list[str]
+    seconds: list[float]
+
+
+def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
+                 tie_break: bool = True, start: np.ndarray | None = None,
+                 deadline: float | None = None) -> Levels:
+    """Best score, then least cost at that score, then the tie-break, on ``model``'s arrays."""
+    t0 = time.perf_counter()
+    deadline = deadline if deadline is not None else t0 + time_limit
+    if model.n_cols == 0:
+        # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
+        # empty plan is optimal when every row allows 0, and no plan exists otherwise.
+        if np.all(model.row_lower <= 0) and np.all(model.row_upper >= 0):
+            empty = LevelOutcome("optimal", np.zeros(0), 0.0, 0.0)
+            return Levels(empty, np.zeros(0), ["optimal"], [0.0])
+        return Levels(LevelOutcome("infeasible", None, None, None), None, ["infeasible"], [0.0])
+    h = _new_highs(model, workers, seed)
     first = _run_level(h, model.score, True, deadline - time.perf_counter(),
-                       model.integral_score, None)
-    stats: dict[str, object] = {"build_s": round(build_s, 3), "levels": [first.status]}
-    if first.status == "infeasible":
-        return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0,
-                      message="no plan satisfies every constraint", stats=stats)
-    if first.values is None:
-        return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=first.bound,
-                      message="no plan found within the time limit", stats=stats)
+                       model.integral_score, start)
+    statuses = [first.status]
+    seconds = [time.perf_counter() - t0]
     values = first.values
-    best_bound = first.bound
-    if first.status == "optimal":
+    if first.status == "optimal" and values is not None:
         # Level 2: at the best score, spend the least. Level 3: the deterministic tie-break.
         target = float(np.dot(model.score, values))
         floor = np.floor(target + 1e-6) if model.integral_score else target - 1e-6
         nz = np.flatnonzero(model.score)
         h.addRow(floor, h.getInfinity(), len(nz), nz.astype(np.int32), model.score[nz])
         second = _run_level(h, model.cost, False, deadline - time.perf_counter(), True, values)
-        stats["levels"].append(second.status)  # type: ignore[union-attr]
+        statuses.append(second.status)
+        seconds.append(time.perf_counter() - t0 - sum(seconds))
         if second.values is not None:
             values = second.values
         if tie_break and second.status == "optimal":
@@ -137,21 +159,38 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                      nz.astype(np.int32), model.cost[nz])
             third = _run_level(h, model.tie, False, deadline - time.perf_counter(), True,
                                values)
-            stats["levels"].append(third.status)  # type: ignore[union-attr]
+            statuses.append(third.status)
+            seconds.append(time.perf_counter() - t0 - sum(seconds))
             if third.values is not None:
                 values = third.values
-    solution = Solution(problem, model.x_of(values))
+    return Levels(first, values, statuses, [round(x, 3) for x in seconds])
+
+
+def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
+          tie_break: bool = True, model: LinearModel | None = None) -> Result:
+    """Solve ``problem`` with HiGHS; the plan's figures are recomputed by the Solution."""
+    t0 = time.perf_counter()
+    model = model or build_model(problem)
+    build_s = time.perf_counter() - t0
+    out = solve_levels(model, time_limit, workers, seed, tie_break, deadline=t0 + time_limit)
+    first = out.first
+    stats: dict[str, object] = {"build_s": round(build_s, 3), "levels": out.statuses,
+                                 "level_s": out.seconds}
+    if first.status == "infeasible":
+        return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0,
+                      message="no plan satisfies every constraint", stats=stats)
+    if out.values is None:
+        return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=first.bound,
+                      message="no plan found within the time limit", stats=stats)
+    solution = Solution(problem, model.x_of(out.values))
     objective = solution.objective
-    bound = best_bound
+    bound = first.bound
     if bound is not None and model.integral_score:
         bound = float(np.floor(bound + 1e-6))  # every plan's objective is an integer
-    if first.status == "optimal":
-        status = Status.OPTIMAL
-    else:
-        status = Status.FEASIBLE
+    status = Status.OPTIMAL if first.status == "optimal" else Status.FEASIBLE
     return Result(status, NAME, time.perf_counter() - t0, objective=objective, bound=bound,
                   gap=relative_gap(objective, bound), cost=solution.cost, solution=solution,
                   stats=stats)
 
 
-__all__ = ["solve", "NAME", "INF"]
+__all__ = ["solve", "solve_levels", "Levels", "LevelOutcome", "NAME", "INF"]

@@ -11,7 +11,9 @@ Each constraint family is one small function adding rows, called in one listed o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -212,6 +214,8 @@ def _side_rows(p: ProblemData, rows: _Rows, y_col: np.ndarray, u0: int) -> tuple
                            row.hi if row.hi is not None else INF, 0))
         for lo, hi, side in bounds:
             cc, vv = c, v
+            if not side:
+                vv, lo, hi = _divide_by_gcd(v, lo, hi)
             if side:
                 col = u0 + len(u_row)
                 u_row.append(r)
@@ -221,6 +225,22 @@ def _side_rows(p: ProblemData, rows: _Rows, y_col: np.ndarray, u0: int) -> tuple
             rows.add(np.zeros(len(cc), dtype=np.int64), cc, vv, np.array([lo]), np.array([hi]),
                      row.family, [row.label])
     return np.array(u_row, dtype=np.int64), np.array(u_side, dtype=np.int64)
+
+
+def _divide_by_gcd(v: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, float, float]:
+    """A hard row with integer coefficients divided by their gcd (bounds rounded inwards).
+
+    Exact: the row's value is an integer multiple of the gcd for every integer plan. Money rows
+    (VND, up to 1e11) become small numbers, which keeps the solvers' tolerances meaningful.
+    """
+    if not len(v) or not np.all(v == np.round(v)) or np.max(np.abs(v)) >= 2**53:
+        return v, lo, hi
+    g = int(np.gcd.reduce(np.abs(v).astype(np.int64)))
+    if g <= 1:
+        return v, lo, hi
+    lo = float(math.ceil(Fraction(str(float(lo))) / g)) if np.isfinite(lo) else lo
+    hi = float(math.floor(Fraction(str(float(hi))) / g)) if np.isfinite(hi) else hi
+    return v / g, lo, hi
 
 
 def build_model(p: ProblemData) -> LinearModel:
@@ -244,7 +264,7 @@ def build_model(p: ProblemData) -> LinearModel:
     r = np.concatenate(rows.r) if rows.r else np.zeros(0, dtype=np.int64)
     c = np.concatenate(rows.c) if rows.c else np.zeros(0, dtype=np.int64)
     v = np.concatenate(rows.v) if rows.v else np.zeros(0)
-    order = np.lexsort((c, r))
+    order = np.argsort(r * max(n_cols, 1) + c, kind="stable")  # rows, then columns
     r, c, v = r[order], c[order], v[order]
     start = np.searchsorted(r, np.arange(rows.count + 1)).astype(np.int64)
 

@@ -1,0 +1,595 @@
+"""The default engine: LP bound with column generation, reduced-cost fixing, then a small exact MIP.
+
+The model (:mod:`allocator.engines.model`) is a transportation problem plus a few side rows, and
+its LP relaxation is almost integral. This engine exploits that and stays exact:
+
+1. **Starting plan.** The greedy plan (:mod:`allocator.engines.greedy`), when it breaks nothing.
+2. **LP by column generation.** The LP relaxation of level 1 is solved over a restricted set of
+   pair columns (each person's best few pairs, the starting plan, forced pairs); the duals ``π``
+   price every pair at once (``d = c − Aᵀπ``, vectorised) and the pairs with a positive reduced
+   cost are added, until none is left (HiGHS simplex, warm-started).
+3. **A bound that needs no trust in the LP solver.** For *any* ``π`` (signs clipped to the row
+   bounds that exist), ``L(π) = Σ_i max(π_i·lo_i, π_i·hi_i) + Σ_j max(d_j·l_j, d_j·u_j)`` is an
+   upper bound on ``c·x`` over every plan. It is computed over all columns.
+4. **Reduced-cost fixing.** A plan with objective ``≥ T`` loses at most ``L − T`` against
+   ``L(π)``, and a column at value ``v`` loses ``max(d_j·l_j, d_j·u_j) − d_j·v`` on its own. So a
+   column whose loss at ``v`` exceeds ``L − T`` never takes ``v`` in such a plan: a pair with
+   ``d_j < −(L − T)`` is fixed at 0, one with ``d_j > L − T`` at 1. What is left is a small MIP.
+5. **The small MIP, all three levels** (HiGHS, :func:`allocator.engines.highs.solve_levels`). If its
+   best plan reaches ``T``, that plan is optimal for the whole model: every better plan satisfies
+   the fixings and so is in the small MIP. Every plan of best score satisfies them too, so the
+   2nd and 3rd levels (least cost, then the tie-break) are exact on the small MIP as well.
+   Otherwise ``T`` is lowered (to the plan found, or further) and step 4 repeats.
+
+``T`` starts just below the bound (``L − max(2, 1e-5·|L|)``): the LP is almost integral, so
+few columns have a reduced cost that small. When time runs out the best plan is returned with the
+proven bound ``min(L, max(bound of the small MIP, T))``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from allocator.engines import highs as highs_engine
+from allocator.engines.greedy import greedy_plan
+from allocator.engines.model import LinearModel, build_model
+from allocator.problem import ProblemData
+from allocator.result import Result, Status, relative_gap
+from allocator.solution import Solution
+
+NAME = "fast"
+log = logging.getLogger(__name__)
+_TOP = 2  # pairs per person in the first restricted LP
+_PER_ROUND = 2  # pairs per person added by each pricing round
+_TOL = 1e-7
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _slack_upper(model: LinearModel, a_csr: sp.csr_matrix) -> np.ndarray:
+    """Finite upper bounds for the columns: a soft row's slack never needs to exceed
+    ``|bound| + Σ|a|`` (its largest possible violation), so the bound ``L`` stays finite."""
+    upper = model.col_upper.copy()
+    inf_cols = np.flatnonzero(np.isinf(upper))
+    if len(inf_cols):
+        rows_abs = np.asarray(abs(a_csr).sum(axis=1)).ravel()
+        col_rows = a_csr.tocsc()[:, inf_cols]
+        for i, j in enumerate(inf_cols):
+            lo, hi = col_rows.indptr[i], col_rows.indptr[i + 1]
+            big = 0.0
+            for r in col_rows.indices[lo:hi]:
+                bnd = max(abs(model.row_lower[r]) if np.isfinite(model.row_lower[r]) else 0.0,
+                          abs(model.row_upper[r]) if np.isfinite(model.row_upper[r]) else 0.0)
+                big = max(big, bnd + rows_abs[r])
+            upper[j] = big + 1.0
+    return upper
+
+
+def lagrangian_bound(model: LinearModel, a_t: sp.csr_matrix, pi: np.ndarray,
+                     c: np.ndarray) -> tuple[float, np.ndarray]:
+    """``L(π)``, an upper bound on ``max c·x`` over every plan, and the reduced costs ``d``.
+
+    Valid for any ``π``: its signs are clipped to the row bounds that exist, and every column's
+    bounds are finite.
+    """
+    pi = pi.copy()
+    lo, hi = model.row_lower, model.row_upper
+    pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
+    pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
+    rows = np.where(pi > 0, pi * np.where(np.isfinite(hi), hi, 0.0),
+                    pi * np.where(np.isfinite(lo), lo, 0.0))
+    d = c - a_t @ pi
+    cols = np.maximum(d * model.col_lower, d * model.col_upper)
+    return float(rows.sum() + cols.sum()), d
+
+
+def _fixings(model: LinearModel, d: np.ndarray, room: float) -> tuple[np.ndarray, np.ndarray]:
+    """Columns kept and their new lower bounds, for plans that lose at most ``room`` against
+    ``L``: an integer column whose loss at one bound exceeds ``room`` takes the other one.
+    Columns fixed at 0 are dropped."""
+    free = model.integer & (model.col_lower < model.col_upper)
+    at_upper = free & (d * (model.col_upper - model.col_lower) > room)  # loss at lower > room
+    at_lower = free & (-d * (model.col_upper - model.col_lower) > room)
+    lower = np.where(at_upper, model.col_upper, model.col_lower)
+    drop = at_lower & (model.col_lower == 0)
+    upper_fix = at_lower & ~drop  # fixed at a non-zero lower bound: keep, fixed
+    keep = np.flatnonzero(~drop)
+    lower = lower[keep]
+    upper = np.where(upper_fix, model.col_lower, model.col_upper)[keep]
+    return keep, np.stack([lower, upper])
+
+
+def _strengthen(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix
+                ) -> tuple[LinearModel, sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Add ``x_k ≤ y_p`` for every pair of a programme with a run variable.
+
+    Implied by ``Σ x_k ≤ capacity_p·y_p`` for integer plans, so no plan is lost; the LP bound
+    drops a lot (a programme cannot run at 1/capacity to take one person at no fixed cost).
+    """
+    y_col = np.full(problem.n_programs, -1, dtype=np.int64)
+    y_col[model.y_prog] = model.y0 + np.arange(len(model.y_prog))
+    ks = np.flatnonzero(y_col[problem.pair_p] >= 0)
+    vub_row = np.full(model.n_cols, -1, dtype=np.int64)
+    vub_y = np.full(model.n_cols, -1, dtype=np.int64)
+    if not len(ks):
+        return model, a_csr, vub_row, vub_y
+    n = len(ks)
+    vub_row[ks] = len(model.row_lower) + np.arange(n)
+    vub_y[ks] = y_col[problem.pair_p[ks]]
+    cols = np.empty(2 * n, dtype=np.int64)
+    cols[0::2] = ks
+    cols[1::2] = y_col[problem.pair_p[ks]]
+    vub = sp.csr_matrix((np.tile([1.0, -1.0], n), cols, np.arange(0, 2 * n + 1, 2)),
+                        shape=(n, model.n_cols))
+    a = sp.vstack([a_csr, vub], format="csr")
+    a.sort_indices()
+    out = replace(model, start=a.indptr.astype(np.int64), index=a.indices.astype(np.int64),
+                  value=a.data, row_lower=np.concatenate([model.row_lower, np.full(n, -np.inf)]),
+                  row_upper=np.concatenate([model.row_upper, np.zeros(n)]),
+                  row_family=[*model.row_family, *["run_link"] * n],
+                  row_names=[*model.row_names, *["run_link"] * n])
+    return out, a, vub_row, vub_y
+
+
+def _restrict(model: LinearModel, a_csr: sp.csr_matrix, cols: np.ndarray,
+              bounds: np.ndarray | None = None) -> tuple[LinearModel, sp.csr_matrix]:
+    """The model on the columns ``cols`` (sorted; the others at 0), with new bounds if given."""
+    sub = a_csr[:, cols].tocsr()
+    sub.sort_indices()
+    lower = model.col_lower[cols] if bounds is None else bounds[0]
+    upper = model.col_upper[cols] if bounds is None else bounds[1]
+    n_x = int(np.searchsorted(cols, model.n_x))
+    out = replace(
+        model, n_cols=len(cols), n_x=n_x, col_lower=lower, col_upper=upper,
+        integer=model.integer[cols], start=sub.indptr.astype(np.int64),
+        index=sub.indices.astype(np.int64), value=sub.data, score=model.score[cols],
+        cost=model.cost[cols], tie=model.tie[cols])
+    return out, sub
+
+
+def _with_row(model: LinearModel, a_csr: sp.csr_matrix, coef: np.ndarray, lo: float,
+              hi: float) -> tuple[LinearModel, sp.csr_matrix]:
+    """The model with one more row ``lo ≤ coef·x ≤ hi``."""
+    nz = np.flatnonzero(coef)
+    row = sp.csr_matrix((coef[nz], nz, [0, len(nz)]), shape=(1, model.n_cols))
+    a = sp.vstack([a_csr, row], format="csr")
+    a.sort_indices()
+    out = replace(model, start=a.indptr.astype(np.int64), index=a.indices.astype(np.int64),
+                  value=a.data, row_lower=np.append(model.row_lower, lo),
+                  row_upper=np.append(model.row_upper, hi),
+                  row_family=[*model.row_family, "level"],
+                  row_names=[*model.row_names, "level"])
+    return out, a
+
+
+class _LP:
+    """An LP over a growing set of a model's columns (HiGHS simplex, warm-started).
+
+    Rows from ``n_base`` on are ``x_k ≤ y_p`` rows, one per column (``vub_row``: the row of each
+    column, −1 if none); they enter the LP with their column, so the LP carries only those of
+    the columns it has. Absent rows have dual 0, which keeps every bound valid.
+    """
+
+    def __init__(self, model: LinearModel, a_csc: sp.csc_matrix, c: np.ndarray,
+                 seed: int, n_base: int | None = None, vub_row: np.ndarray | None = None,
+                 vub_y: np.ndarray | None = None) -> None:
+        with _quiet_stdout():
+            self.h = highspy.Highs()
+        h = self.h
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", int(seed))
+        self.model, self.c = model, c
+        self.n_base = len(model.row_lower) if n_base is None else n_base
+        self.a_csc = a_csc[: self.n_base, :] if self.n_base < a_csc.shape[0] else a_csc
+        self.vub_row, self.vub_y = vub_row, vub_y
+        self.local = np.full(model.n_cols, -1, dtype=np.int64)
+        self.vub_added: list[np.ndarray] = []
+        inf = h.getInfinity()
+        n_rows = self.n_base
+        lo, hi = model.row_lower[:n_rows], model.row_upper[:n_rows]
+        h.addRows(n_rows, np.where(np.isinf(lo), -inf, lo), np.where(np.isinf(hi), inf, hi), 0,
+                  np.zeros(n_rows, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.cols = np.zeros(0, dtype=np.int64)
+        self.runs = 0
+
+    def add(self, cols: np.ndarray) -> None:
+        cols = np.asarray(cols, dtype=np.int64)
+        sub = self.a_csc[:, cols]
+        m = self.model
+        self.h.addCols(len(cols), self.c[cols], m.col_lower[cols], m.col_upper[cols],
+                       sub.nnz, sub.indptr[:-1].astype(np.int32), sub.indices.astype(np.int32),
+                       sub.data)
+        self.local[cols] = len(self.cols) + np.arange(len(cols))
+        self.cols = np.concatenate([self.cols, cols])
+        if self.vub_row is None or self.vub_y is None:
+            return
+        linked = cols[self.vub_row[cols] >= 0]
+        rows = self.vub_row[linked]
+        if not len(linked):
+            return
+        ycols = self.vub_y[linked]  # already in the LP: every y column is in the first add
+        n = len(rows)
+        index = np.empty(2 * n, dtype=np.int32)
+        index[0::2] = self.local[linked]
+        index[1::2] = self.local[ycols]
+        inf = self.h.getInfinity()
+        self.h.addRows(n, np.full(n, -inf), np.zeros(n), 2 * n,
+                       np.arange(0, 2 * n, 2, dtype=np.int32), index, np.tile([1.0, -1.0], n))
+        self.vub_added.append(rows)
+
+    def full_duals(self, duals: np.ndarray) -> np.ndarray:
+        """The LP's row duals as a vector over all the model's rows (absent rows: 0)."""
+        pi = np.zeros(len(self.model.row_lower))
+        pi[: self.n_base] = duals[: self.n_base]
+        if self.vub_added:
+            pi[np.concatenate(self.vub_added)] = duals[self.n_base:]
+        return pi
+
+    def run(self, time_left: float) -> tuple[str, np.ndarray | None]:
+        h = self.h
+        h.setOptionValue("time_limit", max(0.01, float(time_left)))
+        # From scratch the dual simplex is fastest; after columns are added the basis stays
+        # primal feasible, so the primal simplex goes on from it.
+        h.setOptionValue("simplex_strategy", 4 if self.runs else 1)
+        self.runs += 1
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", np.asarray(h.getSolution().row_dual)
+        if status in (highspy.HighsModelStatus.kInfeasible,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "infeasible", None
+        return "none", None
+
+
+def _mip(model: LinearModel, c: np.ndarray, integral: bool, start: np.ndarray | None,
+         deadline: float, workers: int, seed: int) -> highs_engine.LevelOutcome:
+    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``."""
+    h = highs_engine._new_highs(model, workers, seed)
+    return highs_engine._run_level(h, c, True, deadline - time.perf_counter(), integral, start)
+
+
+def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
+                 incumbent: np.ndarray, deadline: float, workers: int, seed: int,
+                 stats: list[dict[str, Any]]) -> tuple[str, np.ndarray, LinearModel,
+                                                       sp.csr_matrix, np.ndarray]:
+    """Maximise the integer objective ``c·x`` from a feasible ``incumbent``: LP, reduced-cost
+    fixing against the incumbent's value, then the MIP on what is left.
+
+    Returns the status, the best plan (on the returned model), the model the fixings leave
+    (every plan at least as good as the incumbent is in it) with its matrix, and its columns.
+    """
+    t = time.perf_counter()
+    a_csc = a_csr.tocsc()
+    lp = _LP(model, a_csc, c, seed)
+    lp.add(np.arange(model.n_cols))
+    status, pi = lp.run(deadline - time.perf_counter())
+    value = float(np.dot(c, incumbent))
+    entry: dict[str, Any] = {"columns": model.n_cols}
+    stats.append(entry)
+    cols = np.arange(model.n_cols)
+    if status == "optimal" and pi is not None:
+        bound, d = lagrangian_bound(model, a_csc.T.tocsr(), pi, c)
+        entry["lp_gap"] = bound - value
+        entry["lp_s"] = round(time.perf_counter() - t, 3)
+        log.info("level LP: %s", entry)
+        if bound - value < 1.0 - 1e-6:
+            entry["how"] = "LP bound"
+            return "optimal", incumbent, model, a_csr, cols
+        room = bound - value + 1e-6 * max(1.0, abs(bound))
+        cols, bounds = _fixings(model, d, room)
+        model, a_csr = _restrict(model, a_csr, cols, bounds)
+        incumbent = incumbent[cols]
+        c = c[cols]
+    entry["free"] = int(np.sum(model.col_lower < model.col_upper))
+    # No MIP start: HiGHS 1.16, given this start on a fresh instance, has reported "optimal"
+    # with an objective beyond the LP bound (seen on a 13-column level-2 model). The incumbent
+    # is kept here instead and returned when the MIP finds nothing better.
+    out = _mip(model, c, True, None, deadline, workers, seed)
+    entry["mip"] = out.status
+    entry["s"] = round(time.perf_counter() - t, 3)
+    log.info("level: %s", entry)
+    if out.values is None or float(np.dot(c, out.values)) < value - 0.5:
+        return ("optimal" if out.status == "optimal" else "feasible"), incumbent, model, \
+            a_csr, cols
+    return out.status, out.values, model, a_csr, cols
+
+
+def flow_plan(problem: ProblemData) -> np.ndarray:
+    """The best plan of the transportation core alone (capacity and one row per person; no
+    side rows), by min-cost flow: a guide to the LP's columns, not a plan."""
+    from ortools.graph.python import min_cost_flow
+
+    n_c, n_p, n_k = problem.n_candidates, problem.n_programs, problem.n_pairs
+    source, sink = n_c + n_p, n_c + n_p + 1
+    supply = int(problem.max_per_candidate.sum())
+    tails = np.concatenate([np.full(n_c, source), problem.pair_c, n_c + np.arange(n_p),
+                            [source]])
+    heads = np.concatenate([np.arange(n_c), n_c + problem.pair_p, np.full(n_p, sink), [sink]])
+    caps = np.concatenate([problem.max_per_candidate, np.ones(n_k, dtype=np.int64),
+                           problem.capacity, [supply]]).astype(np.int64)
+    costs = np.concatenate([np.zeros(n_c, dtype=np.int64), -problem.score.astype(np.int64),
+                            np.zeros(n_p + 1, dtype=np.int64)])
+    f = min_cost_flow.SimpleMinCostFlow()
+    f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    f.set_nodes_supplies(np.array([source, sink]), np.array([supply, -supply]))
+    if f.solve() != f.OPTIMAL:
+        return np.zeros(n_k, dtype=bool)
+    flows = f.flows(np.arange(n_c, n_c + n_k))
+    return np.asarray(flows) > 0
+
+
+def _initial_columns(problem: ProblemData, model: LinearModel,
+                     start: np.ndarray | None) -> np.ndarray:
+    """Each person's best ``_TOP`` pairs, forced pairs, the starting plan, the transportation
+    core's best plan, and every non-x column."""
+    n_x = model.n_x
+    order = np.lexsort((np.arange(n_x), -problem.score, problem.pair_c))
+    first = np.searchsorted(problem.pair_c[order], problem.pair_c[order], side="left")
+    rank = np.arange(n_x) - first
+    keep = np.zeros(n_x, dtype=bool)
+    keep[order[rank < _TOP]] = True
+    keep |= problem.forced
+    keep |= flow_plan(problem)
+    if start is not None:
+        keep |= start
+    return np.concatenate([np.flatnonzero(keep), np.arange(n_x, model.n_cols)])
+
+
+def _price(problem: ProblemData, model: LinearModel, gain: np.ndarray) -> np.ndarray:
+    """The columns to add: each person's ``_PER_ROUND`` pairs of largest positive gain."""
+    new = np.flatnonzero(gain > _TOL)
+    if len(new) == 0:
+        return new
+    x = new[new < model.n_x]
+    order = np.lexsort((x, -gain[x], problem.pair_c[x]))
+    xs = x[order]
+    cs = problem.pair_c[xs]
+    first = np.searchsorted(cs, cs, side="left")
+    picked = np.sort(xs[np.arange(len(xs)) - first < _PER_ROUND])
+    return np.concatenate([picked, new[new >= model.n_x]])
+
+
+def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
+          tie_break: bool = True) -> Result:
+    """Solve ``problem`` exactly: LP bound, reduced-cost fixing, small MIPs (see module doc)."""
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    stats: dict[str, Any] = {}
+    model = build_model(problem)
+    n_rows = len(model.row_lower)
+    if model.n_cols == 0:
+        # Nothing to choose: the empty plan, if every row allows 0.
+        if np.all(model.row_lower <= 0) and np.all(model.row_upper >= 0):
+            empty = Solution(problem, np.zeros(0, dtype=bool))
+            return Result(Status.OPTIMAL, NAME, time.perf_counter() - t0,
+                          objective=empty.objective, bound=float(empty.objective), gap=0.0,
+                          cost=empty.cost, solution=empty, stats=stats)
+        return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
+                      message="no plan satisfies every constraint")
+    a_csr = sp.csr_matrix((model.value, model.index, model.start), shape=(n_rows, model.n_cols))
+    model = replace(model, col_upper=_slack_upper(model, a_csr))
+    n_base = len(model.row_lower)
+    model, a_csr, vub_row, vub_y = _strengthen(problem, model, a_csr)
+    a_csc = a_csr.tocsc()
+    a_t = a_csc.T.tocsr()  # Aᵀ as CSR: fast Aᵀπ
+    stats["build_s"] = round(time.perf_counter() - t0, 3)
+
+    t = time.perf_counter()
+    plan = greedy_plan(problem)
+    start_solution = Solution(problem, plan)
+    z_start = None if start_solution.check() else float(start_solution.objective)
+    if z_start is None:
+        plan = None  # type: ignore[assignment]
+    stats["start_s"] = round(time.perf_counter() - t, 3)
+    stats["start_objective"] = z_start
+
+    # Level 1, LP relaxation by column generation.
+    t = time.perf_counter()
+    lp = _LP(model, a_csc, model.score, seed, n_base, vub_row, vub_y)
+    lp.add(_initial_columns(problem, model, plan))
+    rounds = 0
+    pi = None
+    while True:
+        rounds += 1
+        status, duals = lp.run(deadline - time.perf_counter())
+        assert duals is not None or status != "optimal"
+        if status == "infeasible" and len(lp.cols) < model.n_cols:
+            lp.add(np.setdiff1d(np.arange(model.n_cols), lp.cols))
+            continue
+        if status == "infeasible":
+            stats["lp_s"] = round(time.perf_counter() - t, 3)
+            return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
+                          message="no plan satisfies every constraint (even fractionally)")
+        if status != "optimal":
+            break
+        pi = lp.full_duals(duals)  # type: ignore[arg-type]
+        x_lp = np.zeros(model.n_cols)
+        x_lp[lp.cols] = np.asarray(lp.h.getSolution().col_value)
+        _, d = lagrangian_bound(model, a_t, pi, model.score)
+        gain = np.maximum(d * model.col_upper, d * model.col_lower) - d * model.col_lower
+        gain[lp.cols] = 0.0
+        new = _price(problem, model, gain)
+        if len(new) == 0:
+            break
+        lp.add(new)
+    stats["lp_s"] = round(time.perf_counter() - t, 3)
+    log.info("LP: %d rounds, %d columns, %.2f s", rounds, len(lp.cols), stats["lp_s"])
+    stats["lp_rounds"] = rounds
+    stats["lp_columns"] = int(len(lp.cols))
+    if pi is None:
+        # No LP in time: the plain MIP for what time is left.
+        return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
+    bound, d = lagrangian_bound(model, a_t, pi, model.score)
+    stats["lp_bound"] = bound
+    raw_bound = bound  # the fixings need L itself: its floor would fix pairs that lose < 1
+    integral = model.integral_score
+    if integral:
+        bound = float(np.floor(bound + 1e-9))
+
+    # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves at 0
+    # fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
+    best: tuple[float, np.ndarray] | None = None  # objective, full column vector
+    ts = time.perf_counter()
+    support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
+    sup_model, _ = _restrict(model, a_csr, support)
+    sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
+    heur = _mip(sup_model, sup_model.score, integral, None, sup_limit, workers, seed)
+    if heur.values is not None:
+        z_h = float(np.dot(sup_model.score, heur.values))
+        z_h = float(round(z_h)) if integral else z_h
+        full = np.zeros(model.n_cols)
+        full[support] = heur.values
+        best = (z_h, full)
+    stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
+                            "objective": best[0] if best else None,
+                            "s": round(time.perf_counter() - ts, 3)}
+    log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
+
+    # Level 1: reduced-cost fixing and a small MIP, lowering the target until it is reached.
+    # Targets by how many pairs they leave free: reduced costs come in clusters (scores are
+    # coarse), so the k-th try puts the target just short of the next cluster that would more
+    # than double the small MIP. A known plan above a target replaces it (success is sure).
+    margin = 1e-6 * max(1.0, abs(bound))
+    d_x = d[: model.n_x]
+    losses = np.sort(-d_x[d_x < -margin])
+    n_zero = model.n_x - len(losses)
+
+    def next_target(attempt: int) -> float:
+        allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
+        room = np.inf if allowed >= len(losses) else max(0.0, losses[allowed] * (1 - 1e-9)
+                                                          - 2 * margin)
+        room = max(room, 1.0 - 1e-6 if integral else 0.0)
+        known = [v for v in (z_start, best[0] if best else None) if v is not None]
+        if known and bound - max(known) <= room:
+            return max(known)
+        return bound - room if np.isfinite(room) else max(known, default=-np.inf)
+
+    attempt = 0
+    target = next_target(attempt)
+    proven = False
+    sub_bound = None
+    tries: list[dict[str, Any]] = []
+    if best is not None and best[0] >= bound - 1e-6:
+        proven = True  # the plan reaches the bound
+    while not proven and time.perf_counter() < deadline:
+        cols, bounds = _fixings(model, d, raw_bound - target + margin)
+        sub, _ = _restrict(model, a_csr, cols, bounds)
+        start_vec = None
+        if best is not None:
+            start_vec = best[1][cols]
+        elif plan is not None:
+            full = model.full_vector(problem, plan)
+            if np.all(full[cols] >= bounds[0] - 1e-9) and \
+                    np.isclose(full[np.setdiff1d(np.arange(model.n_cols), cols)], 0).all():
+                start_vec = full[cols]
+        ts = time.perf_counter()
+        del start_vec  # see _exact_level: no MIP start; ``best`` is kept here
+        first = _mip(sub, sub.score, integral, None, deadline, workers, seed)
+        tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
+                      "status": first.status, "s": round(time.perf_counter() - ts, 3)})
+        log.info("level 1 try: %s", tries[-1])
+        if first.values is not None:
+            z1 = float(np.dot(sub.score, first.values))
+            z1 = float(round(z1)) if integral else z1
+            if best is None or z1 > best[0]:
+                full = np.zeros(model.n_cols)
+                full[cols] = first.values
+                best = (z1, full)
+        if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
+            proven = True
+            break
+        if first.status in ("optimal", "infeasible") and len(tries) < 8:
+            # Not reached: every plan is below the target. Lower it, never below a known plan
+            # (with the target at a known plan's value, the small MIP contains that plan).
+            if first.status == "optimal" and best is not None:
+                target = best[0]  # the best plan is below the target: it is the optimum
+            else:
+                attempt += 1
+                target = next_target(attempt)
+            continue
+        if first.status in ("optimal", "infeasible"):
+            return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
+        sub_bound = first.bound  # time limit inside the small MIP
+        break
+    stats["level1"] = tries
+    if best is None:
+        if plan is None:
+            return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=bound,
+                          message="no plan found within the time limit", stats=stats)
+        best = (float(z_start), model.full_vector(problem, plan))  # type: ignore[arg-type]
+    z_best, values = best
+
+    if proven:
+        # Levels 2 and 3 on the plans of best score: fixings at T = z* (the tightest), the score
+        # held at z*, then least cost, then the tie-break; each from the previous level's plan.
+        cols, bounds = _fixings(model, d, raw_bound - z_best + margin)
+        sub, sub_a = _restrict(model, a_csr, cols, bounds)
+        floor = np.floor(z_best + 1e-6) if integral else z_best - 1e-6
+        sub, sub_a = _with_row(sub, sub_a, sub.score, floor, np.inf)
+        inc = values[cols]
+        level_stats: list[dict[str, Any]] = []
+        status2, inc, sub, sub_a, kept = _exact_level(sub, sub_a, -sub.cost, inc, deadline,
+                                                      workers, seed, level_stats)
+        cols = cols[kept]
+        if tie_break and status2 == "optimal":
+            spend = float(np.dot(sub.cost, inc))
+            sub, sub_a = _with_row(sub, sub_a, sub.cost, -np.inf, np.floor(spend + 0.5) + 0.5)
+            _, inc, sub, sub_a, kept = _exact_level(sub, sub_a, -sub.tie, inc, deadline,
+                                                    workers, seed, level_stats)
+            cols = cols[kept]
+        values = np.zeros(model.n_cols)
+        values[cols] = inc
+        stats["levels23"] = level_stats
+    chosen = values[: model.n_x] > 0.5
+    solution = Solution(problem, chosen)
+    objective = float(solution.objective)
+    if proven:
+        final_bound = objective
+        status = Status.OPTIMAL
+    else:
+        inner = sub_bound if sub_bound is not None else objective
+        final_bound = min(bound, max(inner, target))
+        if integral:
+            final_bound = float(np.floor(final_bound + 1e-9))
+        final_bound = max(final_bound, objective)
+        status = Status.OPTIMAL if final_bound <= objective else Status.FEASIBLE
+    stats["solve_s"] = round(time.perf_counter() - t0, 3)
+    return Result(status, NAME, time.perf_counter() - t0, objective=solution.objective,
+                  bound=final_bound, gap=relative_gap(objective, final_bound),
+                  cost=solution.cost, solution=solution, stats=stats)
+
+
+def _plain(problem: ProblemData, model: LinearModel, deadline: float, workers: int, seed: int,
+           tie_break: bool, t0: float, stats: dict[str, Any]) -> Result:
+    result = highs_engine.solve(problem, max(0.01, deadline - time.perf_counter()), workers,
+                                seed, tie_break, model=model)
+    return replace(result, engine=NAME, runtime_s=time.perf_counter() - t0,
+                   stats={**stats, **result.stats, "fallback": "plain MIP"})
+
+
+__all__ = ["solve", "NAME", "lagrangian_bound"]
