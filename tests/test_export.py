@@ -38,10 +38,9 @@ from rich.console import Console as RichConsole
 from allocator import export
 from allocator.cli import main
 from allocator.export import OutputExists, neutralise, write_outputs
-from allocator.problem import load_problem
 from allocator.progress import Progress, report
 from allocator.result import Result, Status
-from allocator.solve import solve
+from allocator.run import run_solve
 
 HOSTILE = {"B": '=HYPERLINK("http://example.com","x")', "C": "+1", "D": "-2", "E": "@SUM(1+1)"}
 CANDIDATES = [
@@ -77,7 +76,8 @@ SCENARIO = {
     "budget": {"total": 60_000_000},
     "solver": {"time_limit": 30},
 }
-FILES = ["assignments.csv", "assignments.xlsx", "manifest.json", "report.html", "summary.json"]
+FILES = ["assignments.csv", "assignments.xlsx", "manifest.json", "report.html", "reserve.csv",
+         "summary.json"]
 
 
 def write_tiny_scenario(folder: Path, **changes: object) -> Path:
@@ -94,10 +94,9 @@ def write_tiny_scenario(folder: Path, **changes: object) -> Path:
 @cache
 def _tiny_plan(root: Path) -> SimpleNamespace:
     path = write_tiny_scenario(root / "scenario")
-    problem = load_problem(path)
-    result = solve(problem)
-    out = write_outputs(root / "out", problem, result)
-    return SimpleNamespace(path=path, problem=problem, result=result, out=out)
+    outcome = run_solve(path, root / "out")
+    return SimpleNamespace(path=path, problem=outcome.problem, result=outcome.result,
+                           out=outcome.out)
 
 
 @pytest.fixture
@@ -132,7 +131,7 @@ def test_the_tiny_plan_is_the_hand_worked_optimum(tiny_plan):
     assert placed == [["A", "P2"], ["B", "P1"], ["C", "P1"]]
 
 
-def test_a_plan_folder_holds_the_five_outputs_and_nothing_else(tiny_plan):
+def test_a_plan_folder_holds_the_six_outputs_and_nothing_else(tiny_plan):
     assert sorted(p.name for p in tiny_plan.out.iterdir()) == FILES
     assert not [p for p in tiny_plan.out.parent.iterdir() if p.name.startswith(".")]
 

@@ -45,7 +45,7 @@ def test_every_input_file_is_listed_with_its_true_sha256(tiny_plan):  # noqa: F8
 def test_the_outputs_are_hashed_but_the_summary_with_its_runtime(tiny_plan):  # noqa: F811
     m = manifest_of(tiny_plan.out)
     assert [o["file"] for o in m["outputs"]] == ["assignments.csv", "assignments.xlsx",
-                                                 "report.html"]
+                                                 "report.html", "reserve.csv"]
     for entry in m["outputs"]:
         assert entry["sha256"] == sha(tiny_plan.out / entry["file"])
 

@@ -206,8 +206,8 @@ def test_wrong_types_are_listed_at_once_with_the_value(tmp_path):
         f"error: {s}, key quotas[0] (cap).max: expected a whole number, got 'many'",
         f"error: {s}, key budget.total: expected a whole number, got 'lots'",
         f"error: {s}, key budget.by_year.năm: the key 'năm' should be a whole number",
-        f"error: {s}, key solver.engine: Input should be 'auto', 'highs', 'cpsat', 'scip' or "
-        "'flow' (got 'gurobi')",
+        f"error: {s}, key solver.engine: Input should be 'auto', 'fast', 'highs', 'cpsat' or "
+        "'greedy' (got 'gurobi')",
         f"error: {s}, key rules.health: expected a mapping of settings (or true/false), got "
         "'maybe'",
     ]

@@ -6,9 +6,9 @@ problem data, and :meth:`Solution.check` lists every constraint the plan breaks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -161,11 +161,12 @@ class Solution:
             # Integral rows (counts, money) are exact; share rows allow float rounding only.
             if use.row.soft or use.violation <= (0.5 if use.row.integral else TOL):
                 continue
+            fmt = ",.0f" if use.row.integral else ",.6g"
             bound = []
             if use.row.lo is not None:
-                bound.append(f"≥ {use.row.lo:,.6g}" if not use.row.integral else f"≥ {use.row.lo:,.0f}")
+                bound.append(f"≥ {use.row.lo:{fmt}}")
             if use.row.hi is not None:
-                bound.append(f"≤ {use.row.hi:,.6g}" if not use.row.integral else f"≤ {use.row.hi:,.0f}")
+                bound.append(f"≤ {use.row.hi:{fmt}}")
             problems.append(f"{use.row.family} {use.row.label} ({use.row.kind}): "
                             f"{use.value:,.2f} not {' and '.join(bound)}")
         return problems
