@@ -12,7 +12,7 @@ runs)::
     capacity   Σ_{k∈p} x_k ≤ capacity_p · y_p             (y_p only where min_size or fixed_cost)
     min_size   Σ_{k∈p} x_k ≥ min_size_p · y_p
     person     Σ_{k∈c} x_k ≤ max_programs_per_candidate;  ≥ 1 if must_train
-    groups     Σ_{k∈g} x_k ≤ limit_g                       (per mode, per year abroad, short-term once)
+    groups     Σ_{k∈g} x_k ≤ limit_g          (per mode, per year abroad, short-term once)
     exclusive  a person's overseas places in years y and y+1 are not both non-zero
     forced     x_k = 1
     rows       lo_r − u_r ≤ Σ a_rk x_k + Σ b_rp y_p ≤ hi_r + u_r   (quotas, budget; u_r = 0 if hard)

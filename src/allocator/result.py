@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from allocator.solution import Solution
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How a solve ended."""
 
     OPTIMAL = "optimal"  # proven best plan (objective = floor of the bound)

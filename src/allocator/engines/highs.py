@@ -84,6 +84,33 @@ def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
     return h
 
 
+def _report_progress(h: highspy.Highs, on: bool) -> None:
+    """Send the best plan and the bound of a score level to the live display, if one shows.
+
+    Only the score level (maximised) reports: the cost and tie-break levels are other units.
+    """
+    from allocator.progress import active, report
+
+    if active() is None:
+        return
+    state = getattr(h, "_allocator_progress", None)
+    if state is None:
+        state = {"on": on}
+
+        def send(event: object) -> None:
+            if not state["on"]:
+                return
+            data = event.data_out  # type: ignore[attr-defined]
+            best, bound = data.mip_primal_bound, data.mip_dual_bound
+            report(best=float(best) if np.isfinite(best) else None,
+                   bound=float(bound) if np.isfinite(bound) else None)
+
+        h.cbMipImprovingSolution.subscribe(send)
+        h.cbMipInterrupt.subscribe(send)
+        h._allocator_progress = state
+    state["on"] = on
+
+
 def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, time_left: float,
                integral: bool, start: np.ndarray | None) -> LevelOutcome:
     n = len(objective)
@@ -97,6 +124,7 @@ def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, time_lef
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
+    _report_progress(h, maximise)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
