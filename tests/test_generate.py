@@ -1,7 +1,7 @@
 """The synthetic data generator: deterministic, realistic, and true to the contract's columns.
 
-Only the small size is generated here (well under a second), plus the city programmes table,
-whose sums are the HCMC 2023 figures.
+Only the small size is generated here (well under a second), plus the city data set, whose
+sums are the HCMC 2023 figures and whose eligible pairs are the size of the performance model.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import yaml
 
 from allocator.generate import (
     CANDIDATE_COLUMNS,
+    HCMC_DOMESTIC_FIELDS,
     HISTORY_COLUMNS,
     LEVELS,
     PAIR_COLUMNS,
@@ -25,6 +26,7 @@ from allocator.generate import (
     SIZES,
     TABLES,
     Dataset,
+    _class_counts,
     generate,
     generate_tables,
 )
@@ -51,6 +53,14 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def city() -> Dataset:
     """The city data set in memory (about a second)."""
     return generate_tables("city", seed=2023)
+
+
+@pytest.fixture(scope="module")
+def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The city data set written once for the module (seed 2023: the shipped hcmc-2023)."""
+    out = tmp_path_factory.mktemp("city")
+    generate("city", out, seed=2023)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,10 +280,10 @@ def test_city_overseas_delegations_hold_15_to_20(city: Dataset) -> None:
         "urban_government", "gender_equality"}
     # The 175 places fit in whole delegations.
     assert 15 * len(overseas) >= 175 and 20 * len(overseas) >= 175
+    # Domestic courses: the plan's fields and the specialisms of the city's officials.
     domestic = city.programs[city.programs["mode"] == "domestic"]
-    assert set(domestic["field"]) <= {
-        "*", "administrative_reform", "policy_making", "economics_finance", "transport",
-        "tourism", "culture_sport", "construction", "health", "inspection", "youth"}
+    assert set(HCMC_DOMESTIC_FIELDS) < set(domestic["field"])
+    assert set(domestic["field"]) <= set(city.candidates["field"]) | {"*"}
 
 
 def test_city_scenario_states_the_hcmc_quotas(city: Dataset) -> None:
@@ -296,6 +306,44 @@ def test_city_rules_bite_for_a_few_per_cent(city: Dataset) -> None:
     last_year = h[(h["mode"] == "overseas") & (h["year"] == 2022)]
     assert len(last_year) > 50  # the no-consecutive-years rule has people to stop
     assert (h.loc[h["mode"] == "overseas", "type"] == "short_term").sum() > 100
+
+
+def test_most_officials_work_in_one_field_and_a_few_in_a_second(city: Dataset) -> None:
+    c = city.candidates
+    secondary = c["secondary_fields"]
+    assert not secondary.str.contains(";").any()  # at most one secondary field
+    assert 0.08 <= (secondary != "").mean() <= 0.18
+    assert (secondary != c["field"]).all()
+    planned = c["planned_position"] != ""
+    assert (c.loc[~planned, "planned_field"] == "").all()
+    assert 0.15 <= (c.loc[planned, "planned_field"] != "").mean() <= 0.45
+
+
+def test_classes_go_to_course_groups_evenly_or_in_proportion_to_places() -> None:
+    places = np.array([120, 30, 10])  # room for 12, 3 and 1 classes of at least 10
+    # Exponent 0: as evenly as room allows. 2, 2, 1 and the one left to the first group whose
+    # share was rounded down (the third has no room for a second class).
+    assert _class_counts(places, 6, 0.0).tolist() == [3, 2, 1]
+    # Exponent 1: in proportion to places, at least one each: 4.5, 1.1, 0.4 -> 4, 1, 1.
+    assert _class_counts(places, 6, 1.0).tolist() == [4, 1, 1]
+    assert _class_counts(places, 3, 0.7).tolist() == [1, 1, 1]
+    with pytest.raises(ValueError, match="too few"):
+        _class_counts(places, 2, 0.0)
+
+
+def test_city_officials_are_eligible_for_about_six_programmes(city_dir: Path) -> None:
+    # The model behind the performance targets (docs/product.md): 20,000 candidates, about 300
+    # programmes, about 116,000 eligible pairs once the rules have been applied.
+    load_problem = pytest.importorskip("allocator.problem").load_problem
+    problem = load_problem(city_dir / "scenario.yaml")
+    assert len(problem.candidates) == 20_000 and len(problem.programs) == 300
+    assert 105_000 <= problem.n_pairs <= 127_000
+    per_candidate = np.bincount(problem.pair_c, minlength=20_000)
+    assert 4 <= np.median(per_candidate) <= 8
+    assert (per_candidate == 0).mean() < 0.005  # retiring, mostly
+    # Every place has people who may take it.
+    eligible = np.bincount(problem.pair_p, minlength=300)
+    assert (eligible >= problem.programs["capacity"].to_numpy()).all()
 
 
 def test_city_budget_is_below_the_cost_of_filling_everything(city: Dataset) -> None:
@@ -322,11 +370,9 @@ def test_the_shipped_sample_is_reproduced_byte_for_byte(tmp_path: Path) -> None:
         assert (tmp_path / "sample" / name).read_bytes() == (shipped / name).read_bytes(), name
 
 
-def test_the_shipped_city_programmes_are_reproduced_byte_for_byte(city: Dataset,
-                                                                    tmp_path: Path) -> None:
+def test_the_shipped_city_programmes_are_reproduced_byte_for_byte(city_dir: Path) -> None:
     shipped = (SCENARIOS / "hcmc-2023" / "data" / "programs.csv").read_bytes()
-    generate("city", tmp_path / "city", seed=2023)
-    assert (tmp_path / "city" / "data" / "programs.csv").read_bytes() == shipped
+    assert (city_dir / "data" / "programs.csv").read_bytes() == shipped
 
 
 @pytest.mark.parametrize("name", ["sample", "hcmc-2023", "hcmc-2023-budget-90",

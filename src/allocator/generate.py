@@ -104,6 +104,14 @@ class SizeSpec:
     tour_levels
         Target levels of every short study tour, if not the usual ones (the small sample
         admits every leader to every tour so that its small delegations fill).
+    class_exponent
+        How the classes of the field courses are shared among the (field, band) groups: in
+        proportion to ``places ** class_exponent`` (0: as evenly as class sizes allow, a large
+        group getting a few large classes, a course given in several sessions; 1: in
+        proportion to places). Every official may take every class of their field and band,
+        so this, with the number of fields, sets how many programmes each official is
+        eligible for: about six in all, the open courses and the tours included, as in the
+        model of the performance targets (docs/product.md).
     """
 
     n_candidates: int
@@ -116,6 +124,7 @@ class SizeSpec:
     level_weights: tuple[float, ...] = (72.0, 12.0, 9.5, 4.5, 1.9, 0.1)
     equal_agencies: bool = False
     tour_levels: str | None = None
+    class_exponent: float = 0.7
 
 
 SIZES: Mapping[str, SizeSpec] = {
@@ -124,7 +133,9 @@ SIZES: Mapping[str, SizeSpec] = {
                       level_weights=(55.0, 18.0, 15.0, 8.0, 3.5, 0.5), equal_agencies=True,
                       tour_levels="deputy_head_division;head_division;deputy_director;director"),
     "city": SizeSpec(20_000, 300, 19_963, "HCM", "hcmc"),
-    "national": SizeSpec(200_000, 2_000, 185_000, "VN", "national"),
+    # Ten times the city's officials but only seven times its programmes, in three times its
+    # fields: the classes go evenly to the (field, band) groups.
+    "national": SizeSpec(200_000, 2_000, 185_000, "VN", "national", class_exponent=0.0),
 }
 
 
@@ -331,9 +342,86 @@ FIELDS: Mapping[str, tuple[str, int]] = {
     "anti_corruption": ("phòng, chống tham nhũng", 1),
     "intellectual_property": ("quản lý sở hữu trí tuệ", 2),
     "standards_quality": ("tiêu chuẩn, đo lường, chất lượng", 2),
+    # Still finer specialisms: a course names its subject as narrowly as a department's
+    # division does (a province's finance department has a budget division, a price division,
+    # a public-assets division), so that each class is open to a few hundred officials, not to
+    # thousands.
+    "state_budget": ("quản lý ngân sách nhà nước", 2),
+    "price_management": ("quản lý giá", 2),
+    "accounting_audit": ("kế toán, kiểm toán nhà nước", 2),
+    "national_reserves": ("quản lý dự trữ quốc gia", 2),
+    "insurance_market": ("quản lý kinh doanh bảo hiểm", 2),
+    "public_investment": ("quản lý đầu tư công", 2),
+    "foreign_investment": ("quản lý đầu tư nước ngoài", 2),
+    "cooperatives": ("phát triển kinh tế tập thể, hợp tác xã", 2),
+    "innovation": ("hỗ trợ khởi nghiệp, đổi mới sáng tạo", 2),
+    "socioeconomic_planning": ("quy hoạch, kế hoạch phát triển kinh tế - xã hội", 2),
+    "health_insurance": ("quản lý bảo hiểm y tế", 2),
+    "traditional_medicine": ("quản lý y, dược cổ truyền", 2),
+    "medical_equipment": ("quản lý trang thiết bị và công trình y tế", 2),
+    "population": ("công tác dân số", 1),
+    "inland_waterway": ("quản lý đường thủy nội địa", 2),
+    "railway": ("quản lý đường sắt", 2),
+    "vehicle_registration": ("nghiệp vụ đăng kiểm phương tiện", 2),
+    "traffic_safety": ("bảo đảm trật tự, an toàn giao thông", 2),
+    "construction_quality": ("quản lý chất lượng công trình xây dựng", 2),
+    "technical_infrastructure": ("quản lý hạ tầng kỹ thuật đô thị", 2),
+    "building_materials": ("quản lý vật liệu xây dựng", 2),
+    "import_export": ("quản lý xuất nhập khẩu", 2),
+    "e_commerce": ("quản lý thương mại điện tử", 2),
+    "trade_promotion": ("xúc tiến thương mại", 2),
+    "chemicals": ("quản lý hóa chất", 2),
+    "trade_remedies": ("phòng vệ thương mại", 2),
+    "crop_production": ("quản lý trồng trọt", 2),
+    "livestock": ("quản lý chăn nuôi", 2),
+    "rural_development": ("phát triển nông thôn mới", 2),
+    "agri_quality": ("quản lý chất lượng nông, lâm, thủy sản", 2),
+    "agricultural_extension": ("công tác khuyến nông", 2),
+    "minerals": ("quản lý khoáng sản", 2),
+    "surveying_mapping": ("đo đạc và bản đồ", 2),
+    "hydrometeorology": ("khí tượng thủy văn", 2),
+    "sea_islands": ("quản lý biển và hải đảo", 2),
+    "waste_management": ("quản lý chất thải rắn", 2),
+    "preschool_education": ("quản lý giáo dục mầm non", 2),
+    "education_quality": ("khảo thí và kiểm định chất lượng giáo dục", 2),
+    "teacher_management": ("quản lý nhà giáo và cán bộ quản lý giáo dục", 2),
+    "occupational_safety": ("an toàn, vệ sinh lao động", 1),
+    "people_with_merit": ("công tác người có công", 1),
+    "child_protection": ("bảo vệ, chăm sóc trẻ em", 1),
+    "social_evils": ("phòng, chống tệ nạn xã hội", 1),
+    "family_affairs": ("công tác gia đình", 1),
+    "libraries": ("quản lý thư viện", 2),
+    "performing_arts": ("quản lý nghệ thuật biểu diễn", 2),
+    "grassroots_culture": ("xây dựng đời sống văn hóa cơ sở", 2),
+    "postal": ("quản lý bưu chính", 2),
+    "grassroots_information": ("thông tin cơ sở", 2),
+    "it_industry": ("phát triển công nghiệp công nghệ thông tin", 2),
+    "digital_economy": ("phát triển kinh tế số", 2),
+    "legal_aid": ("trợ giúp pháp lý", 3),
+    "judicial_records": ("nghiệp vụ lý lịch tư pháp", 3),
+    "state_compensation": ("công tác bồi thường nhà nước", 3),
+    "administrative_violations": ("xử lý vi phạm hành chính", 3),
+    "legal_affairs": ("công tác pháp chế", 3),
+    "notary_lawyers": ("quản lý công chứng, luật sư", 3),
+    "local_government": ("tổ chức chính quyền địa phương", 1),
+    "office_work": ("nghiệp vụ công tác văn phòng", 1),
+    "administrative_procedures": ("kiểm soát thủ tục hành chính", 1),
+    "citizen_reception": ("tiếp công dân", 1),
+    "specialised_inspection": ("thanh tra chuyên ngành", 1),
+    "overseas_vietnamese": ("công tác người Việt Nam ở nước ngoài", 1),
+    "border_affairs": ("công tác biên giới, lãnh thổ", 1),
+    "economic_diplomacy": ("ngoại giao kinh tế", 1),
+    "credit": ("quản lý tín dụng", 2),
+    "foreign_exchange": ("quản lý ngoại hối", 2),
+    "payment_systems": ("quản lý thanh toán", 2),
+    "technology_transfer": ("chuyển giao công nghệ", 2),
+    "radiation_safety": ("an toàn bức xạ và hạt nhân", 2),
+    "ethnic_minority_areas": ("phát triển vùng đồng bào dân tộc thiểu số và miền núi", 1),
 }
 
-#: HCMC 2023's domestic course fields and overseas fields (news reports of the plan).
+#: HCMC 2023's domestic course fields and overseas fields (news reports of the plan). The
+#: generated courses are given in these and in the specialisms of the city's departments and
+#: districts (:func:`_agency_fields`): a course on budget management, not on "economics".
 HCMC_DOMESTIC_FIELDS = ("administrative_reform", "policy_making", "economics_finance",
                         "transport", "tourism", "culture_sport", "construction", "health",
                         "inspection", "youth")
@@ -399,12 +487,22 @@ STAR_COURSES: tuple[tuple[str, tuple[str, ...], tuple[int, int], float], ...] = 
      ("deputy_director", "director", "leader_city"), (20, 30), 0.5),
 )
 
-#: Field courses are given per band of levels, each band with its own classes.
+#: Field courses are given per band of levels, each band with its own classes: specialists,
+#: deputy heads of division, heads of division, deputy heads of a department (or of a
+#: ministry's department, "and equivalent"), and its heads with the city's leaders.
 BANDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("specialist",), "chuyên viên"),
-    (("deputy_head_division", "head_division"), "lãnh đạo cấp phòng"),
-    (("deputy_director", "director", "leader_city"), "lãnh đạo cấp sở, vụ"),
+    (("deputy_head_division",), "phó trưởng phòng"),
+    (("head_division",), "trưởng phòng"),
+    (("deputy_director",), "phó giám đốc sở và tương đương"),
+    (("director", "leader_city"), "giám đốc sở và tương đương"),
 )
+#: Places on the courses of their own field per official of each band (scaled so that the
+#: domestic places add up): a leader's training is mostly in the field they manage, a
+#: specialist's mostly the general courses open to every field.
+FIELD_PLACES = (0.4, 0.8, 0.8, 0.8, 0.8)
+#: The fewest learners a field class is planned for.
+MIN_CLASS = 10
 
 _ASIA = ("Hàn Quốc", "Nhật Bản", "Singapore", "Trung Quốc", "Thái Lan", "Malaysia")
 #: Where short study tours of each field go.
@@ -466,58 +564,74 @@ def _mix(**weights: float) -> dict[str, float]:
     return weights
 
 
-_DISTRICT_MIX = _mix(administrative_reform=25, urban_government=14, economics_finance=10,
-                     construction=10, health=8, culture_sport=7, youth=8, inspection=7,
-                     policy_making=5, gender_equality=5, food_testing=1, smart_tourism=2)
-_RURAL_MIX = {**_DISTRICT_MIX, "hightech_agriculture": 10, "urban_government": 6}
+# A district's divisions (phòng): office, home affairs, justice, finance and planning, natural
+# resources, urban management, culture, labour, health, education, inspection.
+_DISTRICT_MIX = _mix(administrative_reform=12, office_work=4, civil_service=5,
+                     urban_government=14, economics_finance=6, state_budget=4, construction=5,
+                     urban_planning=4, land_management=7, environment=4, health=5,
+                     culture_sport=5, youth=5, employment=3, social_protection=4,
+                     gender_equality=6, inspection=4, complaints=3, civil_registration=4,
+                     policy_making=3, general_education=4, food_testing=1, smart_tourism=2)
+_RURAL_MIX = {**_DISTRICT_MIX, "hightech_agriculture": 10, "rural_development": 4,
+              "urban_government": 6}
 
 
 def _hcmc_agencies() -> list[Agency]:
     d = "tphcm.gov.vn"
     departments = [
-        ("Sở Giao thông Vận tải", 3, _mix(transport=55, urban_railway_safety=20, construction=10,
-                                          administrative_reform=5, inspection=10)),
-        ("Sở Y tế", 5, _mix(health=60, food_testing=25, administrative_reform=5, inspection=10)),
-        ("Sở Tài chính", 3, _mix(economics_finance=70, policy_making=15,
-                                 administrative_reform=10, inspection=5)),
-        ("Sở Nội vụ", 2, _mix(administrative_reform=40, urban_government=25, policy_making=20,
-                              gender_equality=5, youth=10)),
-        ("Sở Tư pháp", 2, _mix(policy_making=60, administrative_reform=20, inspection=20)),
+        ("Sở Giao thông Vận tải", 3, _mix(transport=30, road_transport=20, traffic_safety=10,
+                                          urban_railway_safety=20, administrative_reform=5,
+                                          inspection=15)),
+        ("Sở Y tế", 5, _mix(health=20, medical_services=25, preventive_medicine=15,
+                            pharmaceuticals=10, food_testing=20, inspection=10)),
+        ("Sở Tài chính", 3, _mix(economics_finance=30, state_budget=25, public_assets=15,
+                                 public_procurement=10, policy_making=10, inspection=10)),
+        ("Sở Nội vụ", 2, _mix(administrative_reform=30, civil_service=25, urban_government=20,
+                              archives=10, gender_equality=5, youth=10)),
+        ("Sở Tư pháp", 2, _mix(law_drafting=25, policy_making=20, civil_registration=20,
+                               law_dissemination=15, administrative_reform=10, inspection=10)),
         ("Sở Du lịch", 1.5, _mix(tourism=55, smart_tourism=35, culture_sport=10)),
-        ("Sở Xây dựng", 2, _mix(construction=70, industrial_infrastructure=10,
-                                urban_government=10, inspection=10)),
-        ("Sở Công Thương", 2, _mix(economics_finance=40, food_testing=15,
-                                   industrial_infrastructure=25, policy_making=20)),
-        ("Sở Khoa học và Công nghệ", 1.5, _mix(hightech_agriculture=20, policy_making=30,
-                                               economics_finance=20, administrative_reform=30)),
-        ("Sở Văn hóa và Thể thao", 2, _mix(culture_sport=80, tourism=10, youth=10)),
-        ("Sở Giáo dục và Đào tạo", 4, _mix(youth=30, administrative_reform=20,
-                                           culture_sport=20, policy_making=30)),
-        ("Sở Nông nghiệp và Phát triển nông thôn", 3, _mix(hightech_agriculture=50,
-                                                           food_testing=20,
-                                                           economics_finance=10,
-                                                           inspection=20)),
-        ("Sở Lao động - Thương binh và Xã hội", 2.5, _mix(gender_equality=35, youth=25,
-                                                          policy_making=20,
-                                                          administrative_reform=20)),
-        ("Sở Tài nguyên và Môi trường", 2.5, _mix(construction=30, inspection=30,
-                                                  policy_making=20, administrative_reform=20)),
-        ("Sở Kế hoạch và Đầu tư", 2, _mix(economics_finance=60, policy_making=20,
-                                          industrial_infrastructure=20)),
-        ("Sở Thông tin và Truyền thông", 1, _mix(administrative_reform=40, urban_government=30,
-                                                 policy_making=30)),
-        ("Sở Quy hoạch - Kiến trúc", 1, _mix(construction=60, urban_government=40)),
+        ("Sở Xây dựng", 2, _mix(construction=40, construction_quality=15, housing_real_estate=15,
+                                industrial_infrastructure=10, urban_government=10,
+                                inspection=10)),
+        ("Sở Công Thương", 2, _mix(economics_finance=20, industry=20, trade_promotion=15,
+                                   food_testing=15, industrial_infrastructure=20,
+                                   policy_making=10)),
+        ("Sở Khoa học và Công nghệ", 1.5, _mix(science_technology=40, intellectual_property=15,
+                                               hightech_agriculture=20,
+                                               administrative_reform=15, policy_making=10)),
+        ("Sở Văn hóa và Thể thao", 2, _mix(culture_sport=45, heritage=15, sport=20, tourism=10,
+                                           youth=10)),
+        ("Sở Giáo dục và Đào tạo", 4, _mix(general_education=40, education=25,
+                                           vocational_training=10, youth=15, policy_making=10)),
+        ("Sở Nông nghiệp và Phát triển nông thôn", 3, _mix(hightech_agriculture=45,
+                                                           veterinary_plant=15,
+                                                           rural_development=10,
+                                                           food_testing=20, inspection=10)),
+        ("Sở Lao động - Thương binh và Xã hội", 2.5, _mix(gender_equality=30, employment=20,
+                                                          social_protection=20,
+                                                          vocational_training=15, youth=15)),
+        ("Sở Tài nguyên và Môi trường", 2.5, _mix(land_management=40, environment=30,
+                                                  inspection=15, administrative_reform=15)),
+        ("Sở Kế hoạch và Đầu tư", 2, _mix(economics_finance=25, public_investment=25,
+                                          investment_promotion=25,
+                                          industrial_infrastructure=25)),
+        ("Sở Thông tin và Truyền thông", 1, _mix(digital_transformation=35, e_government=25,
+                                                 administrative_reform=20,
+                                                 urban_government=20)),
+        ("Sở Quy hoạch - Kiến trúc", 1, _mix(urban_planning=60, construction=10,
+                                             urban_government=30)),
         ("Ban Quản lý Đường sắt đô thị", 1.5, _mix(urban_railway_safety=60, transport=25,
                                                  construction=15)),
         ("Ban Quản lý các Khu chế xuất và công nghiệp", 1.5, _mix(industrial_infrastructure=60,
-                                                                  economics_finance=20,
+                                                                  investment_promotion=20,
                                                                   construction=20)),
         ("Ban Quản lý Khu Nông nghiệp Công nghệ cao", 0.5, _mix(hightech_agriculture=80,
-                                                                economics_finance=20)),
+                                                                science_technology=20)),
         ("Ban Quản lý An toàn thực phẩm", 1, _mix(food_testing=70, health=20, inspection=10)),
-        ("Thanh tra Thành phố", 1.5, _mix(inspection=90, administrative_reform=10)),
+        ("Thanh tra Thành phố", 1.5, _mix(inspection=50, complaints=25, anti_corruption=25)),
         ("Văn phòng UBND Thành phố", 1.5, _mix(administrative_reform=40, urban_government=30,
-                                               policy_making=30)),
+                                               policy_making=20, office_work=10)),
     ]
     agencies = [Agency(n, w, m, "department", d) for n, w, m in departments]
     districts = [("UBND Quận 1", 2.5), ("UBND Quận 3", 2.3), ("UBND Quận 4", 2.0),
@@ -542,66 +656,100 @@ _SMALL_AGENCIES = ("Sở Y tế", "Ban Quản lý An toàn thực phẩm", "Sở
                    "Thanh tra Thành phố", "UBND Quận 1", "UBND Quận 3", "UBND Thành phố Thủ Đức",
                    "UBND Huyện Cần Giờ")
 
+# A province's departments (sở) and their divisions, with the districts' divisions.
 _PROVINCE_MIX = _mix(
-    administrative_reform=6, civil_service=3, archives=2, emulation_rewards=1,
-    religious_affairs=1, state_apparatus=2, economics_finance=4, tax_administration=4,
-    state_treasury=2, public_procurement=1, public_assets=1, statistics=2,
-    enterprise_development=1, investment_promotion=2, agriculture=4, forestry=1.5,
-    fisheries=1.5, irrigation_disaster=1.5, veterinary_plant=1.5, hightech_agriculture=1.5,
-    health=3, medical_services=3, preventive_medicine=2, pharmaceuticals=1, food_testing=1,
-    education=2, general_education=4, vocational_training=1.5, construction=2,
-    urban_planning=1.5, housing_real_estate=1, transport=1.5, road_transport=2, tourism=2,
-    smart_tourism=0.5, culture_sport=2, heritage=1, sport=1, inspection=2, complaints=2,
-    anti_corruption=1, justice=1, civil_registration=2, judgment_enforcement=1.5,
-    law_dissemination=1, policy_making=1.5, environment=1.5, land_management=3,
-    water_resources=1, climate_change=0.5, digital_transformation=1.5, e_government=1,
-    press_publishing=0.5, youth=1, employment=1.5, social_protection=1.5, social_insurance=1,
-    gender_equality=0.5, foreign_affairs=1, industrial_infrastructure=1, industry=1,
-    market_surveillance=1, energy=0.5, urban_government=0.5, science_technology=1,
-    standards_quality=0.5, ethnic_affairs=1,
+    administrative_reform=3, administrative_procedures=1.5, office_work=2, civil_service=2,
+    local_government=1.5, archives=1.5, emulation_rewards=1, religious_affairs=1,
+    state_apparatus=1.5, economics_finance=2, state_budget=2, price_management=1,
+    tax_administration=3, state_treasury=1.5, public_procurement=1, public_assets=1,
+    accounting_audit=1, statistics=1.5, socioeconomic_planning=1, public_investment=1.5,
+    foreign_investment=0.5, enterprise_development=1, cooperatives=0.5,
+    investment_promotion=1, agriculture=1.5, crop_production=1.5, livestock=1, forestry=1.5,
+    fisheries=1, irrigation_disaster=1.5, veterinary_plant=1, hightech_agriculture=1,
+    rural_development=1.5, agri_quality=0.5, agricultural_extension=1, health=1.5,
+    medical_services=2, preventive_medicine=1.5, pharmaceuticals=0.7, health_insurance=0.7,
+    traditional_medicine=0.5, population=1, food_testing=1, education=1,
+    general_education=2.5, preschool_education=1.5, education_quality=0.7,
+    teacher_management=0.7, vocational_training=1, construction=1, construction_quality=1,
+    urban_planning=1, technical_infrastructure=0.7, housing_real_estate=0.7, transport=1,
+    road_transport=1.5, traffic_safety=1, vehicle_registration=0.5, tourism=1,
+    smart_tourism=0.5, culture_sport=1, grassroots_culture=1, family_affairs=0.5,
+    libraries=0.5, heritage=0.7, sport=0.7, inspection=1.5, specialised_inspection=1,
+    complaints=1, citizen_reception=1, anti_corruption=0.7, justice=0.7,
+    civil_registration=1.5, judgment_enforcement=1.5, law_dissemination=0.7,
+    administrative_violations=0.7, legal_aid=0.5, judicial_records=0.3, notary_lawyers=0.3,
+    policy_making=1, environment=1, land_management=2.5, surveying_mapping=0.5, minerals=0.5,
+    water_resources=0.7, waste_management=0.7, climate_change=0.3, digital_transformation=1,
+    e_government=0.7, grassroots_information=0.7, press_publishing=0.3, postal=0.3, youth=1,
+    employment=1, social_protection=1, people_with_merit=0.7, child_protection=0.7,
+    social_evils=0.5, occupational_safety=0.5, social_insurance=1, gender_equality=0.5,
+    foreign_affairs=0.7, border_affairs=0.3, industrial_infrastructure=0.7, industry=0.7,
+    trade_promotion=0.5, market_surveillance=1, energy=0.3, urban_government=0.5,
+    science_technology=0.7, standards_quality=0.3, technology_transfer=0.3, ethnic_affairs=0.7,
+    ethnic_minority_areas=0.5,
 )
 
 _MinistryRow = tuple[str, float, dict[str, float], str]
 
-_HOME_2023 = _mix(state_apparatus=20, administrative_reform=20, civil_service=20, archives=10,
-                  religious_affairs=10, emulation_rewards=10, policy_making=10)
-_FINANCE_2023 = _mix(economics_finance=15, tax_administration=25, customs=20, state_treasury=12,
-                     public_debt=4, securities=4, public_assets=5, public_procurement=5,
-                     policy_making=5, digital_transformation=5)
-_HEALTH = _mix(health=25, medical_services=25, preventive_medicine=20, pharmaceuticals=15,
-               food_testing=10, policy_making=5)
-_TRANSPORT = _mix(transport=30, road_transport=30, maritime=15, aviation=10,
-                  urban_railway_safety=10, policy_making=5)
-_CONSTRUCTION = _mix(construction=35, urban_planning=25, housing_real_estate=20,
-                     urban_government=10, industrial_infrastructure=5, policy_making=5)
-_TRADE = _mix(economics_finance=10, industry=20, energy=15, market_surveillance=20,
-              investment_promotion=10, industrial_infrastructure=10, food_testing=5,
-              international_integration=5, policy_making=5)
-_PLANNING = _mix(economics_finance=35, investment_promotion=25, statistics=20,
-                 enterprise_development=10, public_procurement=5, policy_making=5)
-_JUSTICE = _mix(justice=15, law_drafting=25, judgment_enforcement=30, civil_registration=15,
-                law_dissemination=10, policy_making=5)
-_EDUCATION = _mix(education=30, higher_education=25, general_education=30,
+_HOME_2023 = _mix(state_apparatus=15, administrative_reform=15, civil_service=15,
+                  local_government=10, archives=8, religious_affairs=8, emulation_rewards=8,
+                  office_work=6, administrative_procedures=5, policy_making=10)
+_FINANCE_2023 = _mix(economics_finance=6, state_budget=6, tax_administration=18, customs=16,
+                     state_treasury=10, public_debt=3, securities=3, insurance_market=2,
+                     price_management=3, accounting_audit=4, national_reserves=5,
+                     public_assets=4, public_procurement=4, policy_making=3,
+                     digital_transformation=3, legal_affairs=3, specialised_inspection=3)
+_HEALTH = _mix(health=12, medical_services=18, preventive_medicine=14, pharmaceuticals=10,
+               health_insurance=8, traditional_medicine=6, medical_equipment=6, population=8,
+               food_testing=8, policy_making=5, legal_affairs=5)
+_TRANSPORT = _mix(transport=12, road_transport=18, traffic_safety=8, vehicle_registration=8,
+                  maritime=14, inland_waterway=10, aviation=10, railway=8,
+                  urban_railway_safety=6, policy_making=6)
+_CONSTRUCTION = _mix(construction=18, construction_quality=15, urban_planning=15,
+                     technical_infrastructure=10, housing_real_estate=14, building_materials=8,
+                     urban_government=8, industrial_infrastructure=6, policy_making=6)
+_TRADE = _mix(economics_finance=5, industry=12, energy=10, chemicals=6, market_surveillance=14,
+              import_export=10, e_commerce=8, trade_promotion=8, trade_remedies=5,
+              investment_promotion=5, industrial_infrastructure=6, food_testing=4,
+              international_integration=4, policy_making=3)
+_PLANNING = _mix(economics_finance=12, socioeconomic_planning=18, public_investment=15,
+                 foreign_investment=12, investment_promotion=10, statistics=15,
+                 enterprise_development=8, cooperatives=5, innovation=5)
+_JUSTICE = _mix(justice=8, law_drafting=15, judgment_enforcement=25, civil_registration=10,
+                law_dissemination=8, legal_aid=8, judicial_records=6, state_compensation=4,
+                administrative_violations=6, notary_lawyers=6, policy_making=4)
+_EDUCATION = _mix(education=15, higher_education=20, general_education=20,
+                  preschool_education=8, education_quality=12, teacher_management=10,
                   vocational_training=10, policy_making=5)
-_SCIENCE = _mix(science_technology=45, intellectual_property=20, standards_quality=20,
+_SCIENCE = _mix(science_technology=25, technology_transfer=12, intellectual_property=15,
+                standards_quality=15, radiation_safety=8, innovation=10,
                 digital_transformation=10, policy_making=5)
-_AGRICULTURE = _mix(agriculture=20, hightech_agriculture=15, forestry=15, fisheries=15,
-                    irrigation_disaster=15, veterinary_plant=15, food_testing=5)
-_ENVIRONMENT = _mix(environment=25, land_management=30, water_resources=15, climate_change=20,
-                    policy_making=10)
-_DIGITAL = _mix(digital_transformation=35, cybersecurity=20, e_government=15,
-                press_publishing=15, telecom=15)
-_LABOUR = _mix(labour_social=20, employment=25, social_protection=20, social_insurance=10,
-               vocational_training=10, gender_equality=10, youth=5)
-_CULTURE = _mix(culture_sport=20, heritage=15, sport=20, tourism=25, smart_tourism=10,
-                policy_making=10)
-_FOREIGN = _mix(foreign_affairs=50, consular=20, international_integration=20,
-                investment_promotion=10)
-_BANK = _mix(banking=30, monetary_policy=30, banking_supervision=30, economics_finance=10)
-_INSPECTION = _mix(inspection=40, complaints=30, anti_corruption=30)
-_GOV_OFFICE = _mix(administrative_reform=45, policy_making=25, digital_transformation=15,
-                   e_government=15)
-_ETHNIC = _mix(ethnic_affairs=80, policy_making=20)
+_AGRICULTURE = _mix(agriculture=8, crop_production=10, livestock=8, hightech_agriculture=10,
+                    forestry=12, fisheries=12, irrigation_disaster=12, veterinary_plant=10,
+                    rural_development=6, agri_quality=6, agricultural_extension=3,
+                    food_testing=3)
+_ENVIRONMENT = _mix(environment=15, land_management=22, water_resources=10, climate_change=10,
+                    minerals=10, surveying_mapping=8, hydrometeorology=10, sea_islands=7,
+                    waste_management=8)
+_DIGITAL = _mix(digital_transformation=20, cybersecurity=15, e_government=10,
+                press_publishing=12, telecom=12, postal=8, grassroots_information=6,
+                it_industry=9, digital_economy=8)
+_LABOUR = _mix(labour_social=10, employment=15, social_protection=12, social_insurance=8,
+               people_with_merit=10, child_protection=8, social_evils=6,
+               occupational_safety=8, vocational_training=10, gender_equality=8, youth=5)
+_CULTURE = _mix(culture_sport=10, heritage=12, sport=14, performing_arts=8, libraries=6,
+                grassroots_culture=8, family_affairs=6, tourism=20, smart_tourism=8,
+                policy_making=8)
+_FOREIGN = _mix(foreign_affairs=30, consular=15, international_integration=15,
+                economic_diplomacy=12, overseas_vietnamese=10, border_affairs=10,
+                investment_promotion=8)
+_BANK = _mix(banking=15, monetary_policy=20, banking_supervision=20, credit=15,
+             foreign_exchange=10, payment_systems=10, economics_finance=10)
+_INSPECTION = _mix(inspection=25, complaints=20, citizen_reception=15, anti_corruption=25,
+                   specialised_inspection=15)
+_GOV_OFFICE = _mix(administrative_reform=25, administrative_procedures=20, office_work=15,
+                   policy_making=15, digital_transformation=10, e_government=15)
+_ETHNIC = _mix(ethnic_affairs=50, ethnic_minority_areas=30, policy_making=20)
 
 _MINISTRIES_2023: tuple[_MinistryRow, ...] = (
     ("Bộ Nội vụ", 1.5, _HOME_2023, "moha.gov.vn"),
@@ -679,6 +827,12 @@ _PROVINCES_2026 = (
 )
 
 
+def _agency_fields(agencies: Sequence[Agency]) -> tuple[str, ...]:
+    """The fields in which the agencies' officials work, in the order of :data:`FIELDS`."""
+    used = {f for a in agencies for f in a.fields}
+    return tuple(f for f in FIELDS if f in used)
+
+
 def _slug(text: str) -> str:
     """ASCII slug of a Vietnamese word or phrase ('Đồng Nai' -> 'dongnai')."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -743,28 +897,6 @@ def _split_int(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     return parts + minimum
 
 
-def _even_counts(total: int, room: np.ndarray) -> np.ndarray:
-    """Split ``total`` into counts of at least 1, as even as possible, count ``i`` at most
-    ``room[i]`` (water-filling); what no group has room for goes in proportion to ``room``."""
-    counts = np.ones(len(room), dtype=np.int64)
-    left = total - len(room)
-    if left < 0:
-        raise ValueError(f"cannot give {len(room)} groups at least one of {total}")
-    while left > 0:
-        space = room - counts
-        open_ = space > 0
-        if not open_.any():
-            counts += _split_int(left, room.astype(float))
-            break
-        add = np.minimum(_split_int(left, open_.astype(float)), space)
-        if add.sum() == 0:  # fewer left than open groups: one each to the first ones
-            add = np.zeros_like(counts)
-            add[np.flatnonzero(open_)[:left]] = 1
-        counts += add
-        left -= int(add.sum())
-    return counts
-
-
 def _pick(rng: np.random.Generator, options: Sequence[str], n: int,
           p: np.ndarray | Sequence[float] | None = None) -> np.ndarray:
     """``n`` draws from ``options`` (as an object array of str), with weights ``p``."""
@@ -815,6 +947,8 @@ _AGE_MEAN = np.array([37.0, 43.0, 46.0, 49.0, 52.0, 54.0])
 _AGE_SD = np.array([8.0, 7.0, 6.0, 5.5, 5.0, 4.0])
 # Share of each level retiring within 30 months of 1 January: the retirement rules bite.
 _NEAR_RETIREMENT = np.array([0.02, 0.04, 0.07, 0.08, 0.09, 0.1])
+# Share of officials with a secondary field (each adds the courses of that field).
+_SECONDARY_SHARE = 0.13
 
 
 def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
@@ -830,11 +964,11 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
     level = rng.choice(len(LEVELS), size=n, p=level_p / level_p.sum())
     is_f = rng.random(n) < _FEMALE_BY_LEVEL[level]
 
-    # Field and secondary fields from the agency's mix; a secondary equal to the primary (or
-    # to the other secondary) is dropped rather than redrawn, which keeps this vectorised.
+    # Field and secondary field from the agency's mix. Most officials work in one field; about
+    # one in eight has a second one (a secondary equal to the primary is dropped rather than
+    # redrawn, which keeps this vectorised).
     field = np.empty(n, dtype=object)
     sec1 = np.empty(n, dtype=object)
-    sec2 = np.empty(n, dtype=object)
     other = np.empty(n, dtype=object)  # the field of a post one may be planned for
     for a, agency in enumerate(agencies):
         rows = np.flatnonzero(ag == a)
@@ -844,11 +978,8 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         p = np.array([agency.fields[c] for c in codes])
         field[rows] = _pick(rng, codes, len(rows), p)
         sec1[rows] = _pick(rng, codes, len(rows), p)
-        sec2[rows] = _pick(rng, codes, len(rows), p)
         other[rows] = _pick(rng, codes, len(rows))
-    n_sec = rng.choice(3, size=n, p=[0.7, 0.24, 0.06])
-    sec1 = np.where((n_sec >= 1) & (sec1 != field), sec1, "")
-    sec2 = np.where((n_sec >= 2) & (sec2 != field) & (sec2 != sec1), sec2, "")
+    sec1 = np.where((rng.random(n) < _SECONDARY_SHARE) & (sec1 != field), sec1, "")
 
     # Birth dates: ages by level, kept clear of retirement for most; a set share per level
     # retires within 30 months so that the retirement rules exclude some of them.
@@ -885,8 +1016,8 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         rows = kinds == kind
         titles[rows] = np.array(options, dtype=object)[title_idx[rows]]
     planned_position = np.where(planned, titles, "")
-    # About half of them are planned for a post in another field of their agency.
-    planned_field = np.where(planned & (rng.random(n) < 0.6) & (other != field), other, "")
+    # About a quarter of them are planned for a post in another field of their agency.
+    planned_field = np.where(planned & (rng.random(n) < 0.3) & (other != field), other, "")
 
     rating = _pick(rng, ("excellent", "good", "complete", "incomplete"), n, [24, 71, 4, 1])
     discipline = _pick(rng, ("none", "under_review", "reprimand", "warning"), n,
@@ -940,7 +1071,7 @@ def _candidates(spec: SizeSpec, agencies: Sequence[Agency], year: int,
         "position_level": np.array(LEVELS, dtype=object)[level],
         "field": field,
         "years_of_service": service,
-        "secondary_fields": _join_lists([sec1, sec2]),
+        "secondary_fields": sec1,
         "planned_position": planned_position,
         "planned_field": planned_field,
         "leader_term_end": leader_term_end,
@@ -974,38 +1105,76 @@ def _year_days(year: int, rng: np.random.Generator, n: int, first: str, last: st
 
 def _course_titles(field: str) -> tuple[str, ...]:
     titles = DOMESTIC_TITLES.get(field)
-    return titles if titles else (f"Bồi dưỡng nghiệp vụ {FIELDS[field][0]}",)
+    if titles:
+        return titles
+    label = FIELDS[field][0]
+    return (f"Bồi dưỡng {label}" if label.startswith("nghiệp vụ")
+            else f"Bồi dưỡng nghiệp vụ {label}",)
+
+
+def _class_counts(places: np.ndarray, total: int, exponent: float) -> np.ndarray:
+    """Split ``total`` classes among course groups with ``places`` places each.
+
+    Group ``i`` gets about ``m * places[i] ** exponent`` classes (``m`` found by bisection so
+    that the counts add up), at least one and at most ``places[i] // MIN_CLASS``; the last few
+    go to the groups whose share was rounded down the most. Deterministic.
+    """
+    places = np.asarray(places, dtype=np.int64)
+    if len(places) > total:
+        raise ValueError(f"{total} classes are too few for {len(places)} course groups")
+    room = np.maximum(places // MIN_CLASS, 1)
+    if room.sum() <= total:  # more classes than places allow: smaller classes, as evenly
+        return room + _split_int(total - int(room.sum()), places.astype(float))
+    w = places.astype(float) ** exponent
+
+    def counts(m: float) -> np.ndarray:
+        return np.clip(np.floor(m * w + 0.5), 1, room).astype(np.int64)
+
+    lo, hi = 0.0, float(total) / float(w.min())
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if counts(mid).sum() <= total:
+            lo = mid
+        else:
+            hi = mid
+    k = counts(lo)
+    left = total - int(k.sum())
+    order = np.argsort(-(lo * w - k), kind="stable")
+    order = order[k[order] < room[order]][:left]
+    k[order] += 1
+    return k
 
 
 def _domestic_programs(spec: SizeSpec, cand: pd.DataFrame, year: int, fields: Sequence[str],
                        n_programs: int, source: str, rng: np.random.Generator) -> pd.DataFrame:
     """Domestic courses whose capacities sum exactly to ``spec.domestic_places``.
 
-    Field courses are given per band of levels (specialists; heads of division; directors),
-    with places for a bit over half of the officials of that field and band; the courses open
-    to every field (``*``) take the rest, those limited to some levels at most a third of those
-    levels. So every place has people who may take it, and each official is eligible for a
-    handful of programmes (the classes of their field and band, the open courses), not for
-    hundreds.
+    Field courses are given per (field, band of levels) group (:data:`BANDS`), with
+    :data:`FIELD_PLACES` places per official of that field and band; the courses open to every
+    field (``*``) take the rest, those limited to some levels at most a third of those levels.
+    The classes are shared among the groups by :func:`_class_counts`: so every place has people
+    who may take it, and each official is eligible for a handful of programmes (the classes of
+    their field and band, the open courses of their level), not for dozens.
     """
     total = spec.domestic_places
     scale = total / len(cand)
     band_of = {lv: b for b, (levels, _label) in enumerate(BANDS) for lv in levels}
     people = pd.crosstab(cand["field"], cand["position_level"].map(band_of))
-    groups: list[tuple[str, int | None, int]] = []  # (field, band or None = all levels, places)
+    every: list[tuple[str, int, int]] = []  # (field, band, places)
     for f in fields:
         if f not in people.index:
             continue
         for b in range(len(BANDS)):
-            places = int(0.55 * scale * people.at[f, b]) if b in people.columns else 0
-            if places >= 10:  # fewer would not make a class
-                groups.append((f, b, places))
+            count = int(people.at[f, b]) if b in people.columns else 0
+            every.append((f, b, int(FIELD_PLACES[b] * scale * count)))
+    # (field, band or None = all levels, places); fewer than MIN_CLASS would not make a class.
+    groups: list[tuple[str, int | None, int]] = [g for g in every if g[2] >= MIN_CLASS]
     n_star = len(STAR_COURSES)
     n_field = n_programs - n_star
-    if n_field < len(groups):
+    if n_field < len(groups) or not groups:
         # Few programmes (the small sample): one all-level course per field, the largest ones.
         by_field: dict[str, int] = {}
-        for f, _b, places in groups:
+        for f, _b, places in every:
             by_field[f] = by_field.get(f, 0) + places
         ranked = sorted(by_field, key=lambda f: (-by_field[f], f))[:max(n_field, 0)]
         groups = [(f, None, by_field[f]) for f in fields if f in ranked]
@@ -1024,12 +1193,8 @@ def _domestic_programs(spec: SizeSpec, cand: pd.DataFrame, year: int, fields: Se
                 star_places[0] += star_places[i] - cap
                 star_places[i] = cap
 
-    # Classes per course: as even as class sizes allow (at least 12 learners a class). Every
-    # official is eligible for all the classes of their field and band, so spreading classes
-    # evenly, rather than in proportion to places, keeps the eligible pairs to about a dozen
-    # per official; big groups get big classes (a course given in several sessions).
     g_places = np.array([g[2] for g in groups], dtype=np.int64)
-    n_classes = _even_counts(n_field, np.maximum(g_places // 12, 1))
+    n_classes = _class_counts(g_places, n_field, spec.class_exponent)
     rows: list[dict[str, Any]] = []
     for (f, band, places), k in zip(groups, n_classes, strict=True):
         titles = _course_titles(f)
@@ -1126,7 +1291,9 @@ def _overseas_programs(spec: SizeSpec, preset: QuotaPreset, year: int, fields: S
             elif target.type == "medium_term":
                 lang = "en" if i % 4 != 3 else "fr"
                 country = _pick(rng, LANGUAGE_COUNTRIES[lang][:3], 1)[0]
-                field = ("*", "economics_finance", "administrative_reform")[i % 3]
+                # Mostly on leadership, open to every field: too few department heads of one
+                # specialism speak a language at B2 to fill a delegation.
+                field = ("*", "administrative_reform", "*")[i % 3]
                 days = int(rng.integers(85, 96))
                 per_person = rng.uniform(400, 900) * MILLION
                 levels = "deputy_director;director"
@@ -1572,7 +1739,7 @@ def generate_tables(size: Size, seed: int = 0, year: int | None = None,
             ovs_fields = ("food_testing", "urban_railway_safety", "administrative_reform",
                           "hightech_agriculture", "industrial_infrastructure", "smart_tourism",
                           "urban_government", "gender_equality")
-        dom_fields = HCMC_DOMESTIC_FIELDS
+        dom_fields = _agency_fields(agencies)
         source_dom = source_ovs = "city_budget"
 
     cand, near_retirement = _candidates(spec, agencies, year, rng_c)
