@@ -29,11 +29,7 @@ proven bound ``min(L, max(bound of the small MIP, T))``.
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -53,20 +49,6 @@ log = logging.getLogger(__name__)
 _TOP = 2  # pairs per person in the first restricted LP
 _PER_ROUND = 2  # pairs per person added by each pricing round
 _TOL = 1e-7
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _slack_upper(model: LinearModel, a_csr: sp.csr_matrix) -> np.ndarray:
@@ -196,7 +178,7 @@ class _LP:
     def __init__(self, model: LinearModel, a_csc: sp.csc_matrix, c: np.ndarray,
                  seed: int, n_base: int | None = None, vub_row: np.ndarray | None = None,
                  vub_y: np.ndarray | None = None) -> None:
-        with _quiet_stdout():
+        with highs_engine.quiet_stdout():
             self.h = highspy.Highs()
         h = self.h
         h.setOptionValue("output_flag", False)

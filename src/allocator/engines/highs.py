@@ -34,7 +34,7 @@ class LevelOutcome:
 
 
 @contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """HiGHS prints a banner from C++ when created; keep it out of the planner's terminal."""
     sys.stdout.flush()
     saved = os.dup(1)
@@ -61,7 +61,7 @@ def _use_threads(threads: int) -> None:
 
 def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
     _use_threads(int(threads))
-    with _quiet_stdout():
+    with quiet_stdout():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
