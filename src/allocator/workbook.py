@@ -634,24 +634,20 @@ def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
                                         "persons": "money", "women": "money"})
 
     programmes = programme_table(sol)
-    roster_names: list[str | None] = []
     taken = [*wb.names, "Programmes", "Agencies", "Not placed", "Reserves"]
-    for pid, runs in zip(programmes["program_id"], programmes["runs"], strict=True):
-        if runs:
-            roster = sheet_name(pid, taken)
-            roster_names.append(roster)
-            taken.append(roster)
-        else:
-            roster_names.append(None)
+
+    def sheets_for(names: pd.Series, shown: pd.Series) -> list[str | None]:
+        """A unique sheet name for each shown row (None for the others)."""
+        out: list[str | None] = []
+        for name, show in zip(names, shown, strict=True):
+            out.append(sheet_name(name, taken) if show else None)
+            if show:
+                taken.append(out[-1])  # type: ignore[arg-type]
+        return out
+
+    roster_names = sheets_for(programmes["program_id"], programmes["runs"])
     agencies = agency_table(sol)
-    agency_names: list[str | None] = []
-    for agency, placed in zip(agencies["agency"], agencies["places"], strict=True):
-        if placed:
-            sheet = sheet_name(agency, taken)
-            agency_names.append(sheet)
-            taken.append(sheet)
-        else:
-            agency_names.append(None)
+    agency_names = sheets_for(agencies["agency"], agencies["places"] > 0)
     wb.add("Programmes", programmes.assign(sheet=roster_names),
            formats={"fill": "percent", "capacity": "money", "placed": "money",
                     "eligible": "money"},
