@@ -950,7 +950,8 @@ def _least_cost_exact(p: ProblemData, r: int, time_limit: float) -> tuple[Any, s
     zeros = np.zeros(model.n_cols)
     # The envelope's spending is the first level's objective (maximise −spending): a first
     # level with no objective and the spending in the second was seen to stop early.
-    model = replace(model, score=-cost, cost=zeros, tie=zeros, integral_score=True)
+    model = replace(model, score=-cost, cost=zeros, tie=zeros, integral_score=True,
+                    score_step=1)
     res = highs.solve(free, time_limit, p.scenario.solver.workers, 0, tie_break=False,
                       model=model)
     if res.status is Status.INFEASIBLE:

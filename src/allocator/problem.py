@@ -145,8 +145,20 @@ class ProblemData:
     @property
     def integral_objective(self) -> bool:
         """True when every plan's objective is an integer (so a gap below 1 proves optimality)."""
+        return self.objective_step > 0
+
+    @property
+    def objective_step(self) -> int:
+        """Every plan's objective is a multiple of this integer (0 when it need not be an
+        integer): the gcd of the scores and the penalties. A plan less than one step below a
+        bound is optimal, and a bound can be rounded down to a multiple of the step."""
         soft = [r for r in self.rows if r.soft]
-        return all(float(r.penalty).is_integer() and r.integral for r in soft)
+        if not all(float(r.penalty).is_integer() and r.integral for r in soft):
+            return 0
+        values = np.concatenate([np.abs(self.score).astype(np.int64),
+                                 np.array([abs(int(r.penalty)) for r in soft], dtype=np.int64)])
+        values = values[values > 0]
+        return int(np.gcd.reduce(values)) if len(values) else 1
 
     def replace(self, **changes: Any) -> ProblemData:
         """A variant of this problem (e.g. a quota moved), the original left untouched."""

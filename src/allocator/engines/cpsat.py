@@ -253,7 +253,7 @@ def _bound(scaled: float, im: IntegerModel, model: LinearModel) -> float | None:
     if not np.isfinite(scaled):
         return None
     bound = scaled / im.obj_scale
-    return float(np.floor(bound + 1e-9)) if model.integral_score else float(bound)
+    return model.floor_score(bound)
 
 
 __all__ = ["solve", "NAME", "IntegerModel"]

@@ -233,12 +233,11 @@ class _LP:
 
     def run(self, time_left: float) -> tuple[str, np.ndarray | None]:
         h = self.h
-        h.setOptionValue("time_limit", max(0.01, float(time_left)))
         # From scratch the dual simplex is fastest; after columns are added the basis stays
         # primal feasible, so the primal simplex goes on from it.
         h.setOptionValue("simplex_strategy", 4 if self.runs else 1)
         self.runs += 1
-        h.run()
+        highs_engine.run_until(h, time.perf_counter() + max(0.01, float(time_left)))
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             return "optimal", np.asarray(h.getSolution().row_dual)
@@ -248,11 +247,13 @@ class _LP:
         return "none", None
 
 
-def _mip(model: LinearModel, c: np.ndarray, integral: bool, start: np.ndarray | None,
+def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
          deadline: float, workers: int, seed: int) -> highs_engine.LevelOutcome:
     """One level as a HiGHS MIP: maximise ``c·x`` from ``start``."""
-    h = highs_engine._new_highs(model, workers, seed)
-    return highs_engine._run_level(h, c, True, deadline - time.perf_counter(), integral, start)
+    one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
+    out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
+                                    levels=1)
+    return out.first
 
 
 def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
@@ -291,7 +292,7 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
     # No MIP start: HiGHS 1.16, given this start on a fresh instance, has reported "optimal"
     # with an objective beyond the LP bound (seen on a 13-column level-2 model). The incumbent
     # is kept here instead and returned when the MIP finds nothing better.
-    out = _mip(model, c, True, None, deadline, workers, seed)
+    out = _mip(model, c, 1.0, None, deadline, workers, seed)
     entry["mip"] = out.status
     entry["s"] = round(time.perf_counter() - t, 3)
     log.info("level: %s", entry)
@@ -430,8 +431,8 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     stats["lp_bound"] = bound
     raw_bound = bound  # the fixings need L itself: its floor would fix pairs that lose < 1
     integral = model.integral_score
-    if integral:
-        bound = float(np.floor(bound + 1e-9))
+    step = float(model.score_step) if integral else 0.0
+    bound = model.floor_score(bound)
 
     # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves at 0
     # fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
@@ -440,7 +441,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
     sup_model, _ = _restrict(model, a_csr, support)
     sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
-    heur = _mip(sup_model, sup_model.score, integral, None, sup_limit, workers, seed)
+    heur = _mip(sup_model, sup_model.score, step, None, sup_limit, workers, seed)
     if heur.values is not None:
         z_h = float(np.dot(sup_model.score, heur.values))
         z_h = float(round(z_h)) if integral else z_h
@@ -465,7 +466,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
         room = np.inf if allowed >= len(losses) else max(0.0, losses[allowed] * (1 - 1e-9)
                                                           - 2 * margin)
-        room = max(room, 1.0 - 1e-6 if integral else 0.0)
+        room = max(room, step * (1.0 - 1e-6))
         known = [v for v in (z_start, best[0] if best else None) if v is not None]
         if known and bound - max(known) <= room:
             return max(known)
@@ -491,7 +492,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                 start_vec = full[cols]
         ts = time.perf_counter()
         del start_vec  # see _exact_level: no MIP start; ``best`` is kept here
-        first = _mip(sub, sub.score, integral, None, deadline, workers, seed)
+        first = _mip(sub, sub.score, step, None, deadline, workers, seed)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         log.info("level 1 try: %s", tries[-1])
@@ -531,7 +532,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         # held at z*, then least cost, then the tie-break; each from the previous level's plan.
         cols, bounds = _fixings(model, d, raw_bound - z_best + margin)
         sub, sub_a = _restrict(model, a_csr, cols, bounds)
-        floor = np.floor(z_best + 1e-6) if integral else z_best - 1e-6
+        floor = model.floor_score(z_best) if integral else z_best - 1e-6
         sub, sub_a = _with_row(sub, sub_a, sub.score, floor, np.inf)
         inc = values[cols]
         level_stats: list[dict[str, Any]] = []
@@ -556,8 +557,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     else:
         inner = sub_bound if sub_bound is not None else objective
         final_bound = min(bound, max(inner, target))
-        if integral:
-            final_bound = float(np.floor(final_bound + 1e-9))
+        final_bound = model.floor_score(final_bound)
         final_bound = max(final_bound, objective)
         status = Status.OPTIMAL if final_bound <= objective else Status.FEASIBLE
     stats["solve_s"] = round(time.perf_counter() - t0, 3)

@@ -7,11 +7,13 @@ Only this module imports ``highspy``.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 import highspy
 import numpy as np
@@ -84,48 +86,95 @@ def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
     return h
 
 
-def _report_progress(h: highspy.Highs, on: bool) -> None:
-    """Send the best plan and the bound of a score level to the live display, if one shows.
+class _Sink:
+    """Where a running MIP sends what it finds: the live display of this process, or — when
+    the MIP runs in a child process (:func:`_in_child`) — the parent, through a pipe."""
 
-    Only the score level (maximised) reports: the cost and tie-break levels are other units.
-    """
-    from allocator.progress import active, report
+    def __init__(self, conn: Connection | None = None) -> None:
+        self.conn = conn
+        self.level = 0
+        self._sent = 0.0
 
-    if active() is None:
+    def progress(self, best: float, bound: float) -> None:
+        """Best plan and bound of the score level (the other levels are other units)."""
+        if self.level != 0:
+            return
+        best_v = float(best) if np.isfinite(best) else None
+        bound_v = float(bound) if np.isfinite(bound) else None
+        if self.conn is None:
+            from allocator.progress import active, report
+
+            if active() is not None:
+                report(best=best_v, bound=bound_v)
+        elif time.perf_counter() - self._sent > 0.5:
+            self._sent = time.perf_counter()
+            self.conn.send(("progress", best_v, bound_v))
+
+    def improving(self, values: np.ndarray, objective: float) -> None:
+        """A better plan of the current level (only a parent process needs it)."""
+        if self.conn is not None:
+            self.conn.send(("improving", self.level, values, objective))
+
+
+def _watch(h: highspy.Highs, sink: _Sink) -> None:
+    """Subscribe ``sink`` to ``h``'s MIP callbacks (once per HiGHS object)."""
+    if getattr(h, "_allocator_sink", None) is not None:
         return
-    state = getattr(h, "_allocator_progress", None)
+    h._allocator_sink = sink
+
+    def on_interrupt(event: object) -> None:
+        data = event.data_out  # type: ignore[attr-defined]
+        sink.progress(data.mip_primal_bound, data.mip_dual_bound)
+
+    def on_improving(event: object) -> None:
+        data = event.data_out  # type: ignore[attr-defined]
+        sink.progress(data.mip_primal_bound, data.mip_dual_bound)
+        if sink.conn is not None:
+            sink.improving(np.array(data.mip_solution, dtype=float),
+                           float(data.objective_function_value))
+
+    h.cbMipInterrupt.subscribe(on_interrupt)
+    h.cbMipImprovingSolution.subscribe(on_improving)
+
+
+def run_until(h: highspy.Highs, deadline: float) -> None:
+    """``h.run()``, asked to stop at ``deadline`` (``time.perf_counter()``).
+
+    Besides HiGHS's ``time_limit``, every interrupt callback (simplex iterations, IPM, MIP)
+    checks the wall clock. Some of HiGHS's root-node heuristics check neither (a city-size root
+    node has run 726 s past a 200 s limit, inside ``linesearchRounding``): large MIPs therefore
+    run in a child process that is stopped at the deadline (:func:`solve_levels`).
+    """
+    h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+    state = getattr(h, "_allocator_deadline", None)
     if state is None:
-        state = {"on": on}
+        state = {"deadline": deadline}
 
-        def send(event: object) -> None:
-            if not state["on"]:
-                return
-            data = event.data_out  # type: ignore[attr-defined]
-            best, bound = data.mip_primal_bound, data.mip_dual_bound
-            report(best=float(best) if np.isfinite(best) else None,
-                   bound=float(bound) if np.isfinite(bound) else None)
+        def check(event: object) -> None:
+            if time.perf_counter() > state["deadline"]:
+                event.interrupt()  # type: ignore[attr-defined]
 
-        h.cbMipImprovingSolution.subscribe(send)
-        h.cbMipInterrupt.subscribe(send)
-        h._allocator_progress = state
-    state["on"] = on
+        for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+            callback.subscribe(check)
+        h._allocator_deadline = state
+    state["deadline"] = deadline
+    h.run()
 
 
-def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, time_left: float,
-               integral: bool, start: np.ndarray | None) -> LevelOutcome:
+def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, deadline: float,
+               step: float, start: np.ndarray | None) -> LevelOutcome:
+    """One level; ``step``: every plan's objective is a multiple of it (0: not integral)."""
     n = len(objective)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(float))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
-    h.setOptionValue("time_limit", max(0.01, float(time_left)))
-    # Integral objectives: a gap below 1 proves the floor of the bound is reached.
-    h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if integral else 1e-9)
+    # Integral objectives: a gap below one step proves the bound's floor is reached.
+    h.setOptionValue("mip_abs_gap", step * (1.0 - 1e-6) if step else 1e-9)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
-    _report_progress(h, maximise)
-    h.run()
+    run_until(h, deadline)
     status = h.getModelStatus()
     info = h.getInfo()
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -142,7 +191,7 @@ def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, time_lef
 
 @dataclass(frozen=True)
 class Levels:
-    """The outcome of the three lexicographic levels on one model."""
+    """The outcome of the lexicographic levels on one model."""
 
     first: LevelOutcome  # level 1 (its bound is the proven bound on score − penalties)
     values: np.ndarray | None  # the last level's plan (all columns)
@@ -150,12 +199,27 @@ class Levels:
     seconds: list[float]
 
 
+# Models with at least this many columns are solved in a child process (see run_until).
+CHILD_COLUMNS = 20_000
+_GRACE_S = 1.0  # how long past the deadline a child may take to stop by itself
+
+
 def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
-                 deadline: float | None = None) -> Levels:
-    """Best score, then least cost at that score, then the tie-break, on ``model``'s arrays."""
+                 deadline: float | None = None, levels: int = 3) -> Levels:
+    """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
+    them), on ``model``'s arrays; back by ``deadline`` at the latest."""
+    deadline = deadline if deadline is not None else time.perf_counter() + time_limit
+    if not tie_break:
+        levels = min(levels, 2)
+    if model.n_cols >= CHILD_COLUMNS:
+        return _in_child(model, workers, seed, start, deadline, levels)
+    return _levels(model, workers, seed, start, deadline, levels, _Sink())
+
+
+def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
+            deadline: float, levels: int, sink: _Sink) -> Levels:
     t0 = time.perf_counter()
-    deadline = deadline if deadline is not None else t0 + time_limit
     if model.n_cols == 0:
         # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
         # empty plan is optimal when every row allows 0, and no plan exists otherwise.
@@ -164,34 +228,110 @@ def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
             return Levels(empty, np.zeros(0), ["optimal"], [0.0])
         return Levels(LevelOutcome("infeasible", None, None, None), None, ["infeasible"], [0.0])
     h = _new_highs(model, workers, seed)
-    first = _run_level(h, model.score, True, deadline - time.perf_counter(),
-                       model.integral_score, start)
+    _watch(h, sink)
+    first = _run_level(h, model.score, True, deadline,
+                       model.score_step if model.integral_score else 0, start)
     statuses = [first.status]
     seconds = [time.perf_counter() - t0]
     values = first.values
-    if first.status == "optimal" and values is not None:
+    if levels >= 2 and first.status == "optimal" and values is not None:
         # Level 2: at the best score, spend the least. Level 3: the deterministic tie-break.
         target = float(np.dot(model.score, values))
-        floor = np.floor(target + 1e-6) if model.integral_score else target - 1e-6
+        floor = model.floor_score(target) if model.integral_score else target - 1e-6
         nz = np.flatnonzero(model.score)
         h.addRow(floor, h.getInfinity(), len(nz), nz.astype(np.int32), model.score[nz])
-        second = _run_level(h, model.cost, False, deadline - time.perf_counter(), True, values)
+        sink.level = 1
+        second = _run_level(h, model.cost, False, deadline, 1, values)
         statuses.append(second.status)
         seconds.append(time.perf_counter() - t0 - sum(seconds))
         if second.values is not None:
             values = second.values
-        if tie_break and second.status == "optimal":
+        if levels >= 3 and second.status == "optimal":
             spend = float(np.dot(model.cost, values))
             nz = np.flatnonzero(model.cost)
             h.addRow(-h.getInfinity(), np.floor(spend + 0.5) + 0.5, len(nz),
                      nz.astype(np.int32), model.cost[nz])
-            third = _run_level(h, model.tie, False, deadline - time.perf_counter(), True,
-                               values)
+            sink.level = 2
+            third = _run_level(h, model.tie, False, deadline, 1, values)
             statuses.append(third.status)
             seconds.append(time.perf_counter() - t0 - sum(seconds))
             if third.values is not None:
                 values = third.values
     return Levels(first, values, statuses, [round(x, 3) for x in seconds])
+
+
+def child_main(job: Connection, out: Connection) -> None:
+    """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
+    improving plans as they come, then the outcome."""
+    model, workers, seed, start, seconds_left, levels = job.recv()
+    job.close()
+    deadline = time.perf_counter() + seconds_left
+    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out))
+    out.send(("done", result))
+    out.close()
+
+
+def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
+              deadline: float, levels: int) -> Levels:
+    """:func:`_levels` in a child process, stopped at ``deadline`` (plus a second's grace)
+    if HiGHS has not stopped by itself; the best plans it reported are kept.
+
+    The child is a fresh interpreter running :mod:`allocator.engines.highs_child` (not
+    ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), fed through pipes.
+    """
+    t0 = time.perf_counter()
+    job_r, job_w = os.pipe()
+    out_r, out_w = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-m", "allocator.engines.highs_child",
+                             str(job_r), str(out_w)], pass_fds=(job_r, out_w),
+                            stdin=subprocess.DEVNULL)
+    os.close(job_r)
+    os.close(out_w)
+    job, messages = Connection(job_w, readable=False), Connection(out_r, writable=False)
+    sink = _Sink()
+    best: dict[int, tuple[np.ndarray, float]] = {}
+    bound: float | None = None
+    try:
+        job.send((model, workers, seed, start, max(0.01, deadline - time.perf_counter()),
+                  levels))
+        job.close()
+        while True:
+            wait = deadline + _GRACE_S - time.perf_counter()
+            if wait <= 0:
+                break
+            if not messages.poll(min(wait, 0.5)):
+                if proc.poll() is not None and not messages.poll():
+                    break
+                continue
+            message = messages.recv()
+            if message[0] == "done":
+                return message[1]
+            if message[0] == "progress":
+                _, best_v, bound = message
+                sink.progress(best_v if best_v is not None else np.nan,
+                              bound if bound is not None else np.nan)
+            elif message[0] == "improving":
+                _, level, values, objective = message
+                best[level] = (values, objective)
+    except (EOFError, BrokenPipeError, OSError):
+        pass  # the child died: what it reported is kept
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for conn in (job, messages):
+            if not conn.closed:
+                conn.close()
+    # Stopped (or died) before the end: the best plans it reported.
+    elapsed = round(time.perf_counter() - t0, 3)
+    if not best:
+        return Levels(LevelOutcome("none", None, None, bound), None, ["none"], [elapsed])
+    first_values, first_obj = best.get(0, (None, None))
+    last = max(best)
+    statuses = ["optimal"] * last + ["feasible"]
+    first = LevelOutcome("optimal" if last > 0 else "feasible", first_values, first_obj,
+                         first_obj if last > 0 else bound)
+    return Levels(first, best[last][0], statuses, [elapsed])
 
 
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
@@ -213,12 +353,12 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     solution = Solution(problem, model.x_of(out.values))
     objective = solution.objective
     bound = first.bound
-    if bound is not None and model.integral_score:
-        bound = float(np.floor(bound + 1e-6))  # every plan's objective is an integer
+    if bound is not None:
+        bound = model.floor_score(bound)  # every plan's objective is a multiple of a step
     status = Status.OPTIMAL if first.status == "optimal" else Status.FEASIBLE
     return Result(status, NAME, time.perf_counter() - t0, objective=objective, bound=bound,
                   gap=relative_gap(objective, bound), cost=solution.cost, solution=solution,
                   stats=stats)
 
 
-__all__ = ["solve", "solve_levels", "Levels", "LevelOutcome", "NAME", "INF"]
+__all__ = ["solve", "solve_levels", "run_until", "Levels", "LevelOutcome", "NAME", "INF"]

@@ -74,6 +74,7 @@ class LinearModel:
     cost: np.ndarray  # level 2 (minimise): VND on x and y
     tie: np.ndarray  # level 3 (minimise): the deterministic order
     integral_score: bool
+    score_step: int = 1  # every plan's score is a multiple of it (when integral_score)
 
     @property
     def y0(self) -> int:
@@ -86,6 +87,14 @@ class LinearModel:
     @property
     def w0(self) -> int:
         return self.u0 + len(self.u_row)
+
+    def floor_score(self, value: float) -> float:
+        """The largest score a plan can have at or below ``value`` (``value`` itself when
+        scores need not be integers)."""
+        if not self.integral_score:
+            return float(value)
+        step = self.score_step
+        return float(np.floor(value / step + 1e-6) * step)
 
     def x_of(self, values: np.ndarray) -> np.ndarray:
         """The chosen pairs from a column vector (rounded)."""
@@ -290,5 +299,5 @@ def build_model(p: ProblemData) -> LinearModel:
         row_lower=np.concatenate(rows.lo) if rows.lo else np.zeros(0),
         row_upper=np.concatenate(rows.hi) if rows.hi else np.zeros(0),
         row_family=rows.family, row_names=rows.names, score=score, cost=cost, tie=tie,
-        integral_score=p.integral_objective,
+        integral_score=p.integral_objective, score_step=max(1, p.objective_step),
     )
