@@ -15,6 +15,13 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
    ``L(π)``, and a column at value ``v`` loses ``max(d_j·l_j, d_j·u_j) − d_j·v`` on its own. So a
    column whose loss at ``v`` exceeds ``L − T`` never takes ``v`` in such a plan: a pair with
    ``d_j < −(L − T)`` is fixed at 0, one with ``d_j > L − T`` at 1. What is left is a small MIP.
+   Before that, **branching on the run variables**: where the LP runs a programme part-way
+   (a delegation at 0.8 pays 80% of its fixed cost — the main source of the LP's gap), a
+   best-first search fixes run variables at 0 or 1, each node's LP warm-started and priced
+   again, until the node of best bound runs every programme fully or not at all. Steps 4–5 run
+   on that leaf; when its best plan beats every open node's bound it is optimal for the whole
+   model, otherwise they run again on the whole model from that plan, and the final bound is
+   ``min(whole model's, max(leaf's, open nodes'))``.
 5. **The small MIP, all three levels** (HiGHS, :func:`allocator.engines.highs.solve_levels`). If its
    best plan reaches ``T``, that plan is optimal for the whole model: every better plan satisfies
    the fixings and so is in the small MIP. Every plan of best score satisfies them too, so the
@@ -30,7 +37,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import highspy
@@ -197,6 +204,7 @@ class _LP:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.cols = np.zeros(0, dtype=np.int64)
         self.runs = 0
+        self.bounds_changed = False
 
     def add(self, cols: np.ndarray) -> None:
         cols = np.asarray(cols, dtype=np.int64)
@@ -223,6 +231,12 @@ class _LP:
                        np.arange(0, 2 * n, 2, dtype=np.int32), index, np.tile([1.0, -1.0], n))
         self.vub_added.append(rows)
 
+    def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for columns of the model (all of them already in the LP)."""
+        local = self.local[cols].astype(np.int32)
+        self.bounds_changed = True
+        self.h.changeColsBounds(len(local), local, lower.astype(float), upper.astype(float))
+
     def full_duals(self, duals: np.ndarray) -> np.ndarray:
         """The LP's row duals as a vector over all the model's rows (absent rows: 0)."""
         pi = np.zeros(len(self.model.row_lower))
@@ -233,9 +247,10 @@ class _LP:
 
     def run(self, time_left: float) -> tuple[str, np.ndarray | None]:
         h = self.h
-        # From scratch the dual simplex is fastest; after columns are added the basis stays
-        # primal feasible, so the primal simplex goes on from it.
-        h.setOptionValue("simplex_strategy", 4 if self.runs else 1)
+        # From scratch, and after bounds change, the dual simplex is fastest; after columns
+        # are added the basis stays primal feasible, so the primal simplex goes on from it.
+        h.setOptionValue("simplex_strategy", 4 if self.runs and not self.bounds_changed else 1)
+        self.bounds_changed = False
         self.runs += 1
         highs_engine.run_until(h, time.perf_counter() + max(0.01, float(time_left)))
         status = h.getModelStatus()
@@ -302,6 +317,120 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
     return out.status, out.values, model, a_csr, cols
 
 
+def _column_generation(lp: _LP, problem: ProblemData, model: LinearModel, a_t: sp.csr_matrix,
+                       deadline: float) -> tuple[str, np.ndarray | None, np.ndarray | None, int]:
+    """Solve the LP over ``lp``'s columns, price every column, add the best, until none
+    prices out. Returns the status, the duals over all rows, the LP plan over all columns and
+    the number of rounds; ``model`` carries the column bounds (a node's, when branching)."""
+    rounds = 0
+    pi = x_lp = None
+    while True:
+        rounds += 1
+        status, duals = lp.run(deadline - time.perf_counter())
+        if status == "infeasible" and len(lp.cols) < model.n_cols:
+            lp.add(np.setdiff1d(np.arange(model.n_cols), lp.cols))
+            continue
+        if status != "optimal" or duals is None:
+            return status, pi, x_lp, rounds
+        pi = lp.full_duals(duals)
+        x_lp = np.zeros(model.n_cols)
+        x_lp[lp.cols] = np.asarray(lp.h.getSolution().col_value)
+        _, d = lagrangian_bound(model, a_t, pi, model.score)
+        gain = np.maximum(d * model.col_upper, d * model.col_lower) - d * model.col_lower
+        gain[lp.cols] = 0.0
+        new = _price(problem, model, gain)
+        if len(new) == 0:
+            return "optimal", pi, x_lp, rounds
+        lp.add(new)
+
+
+_MAX_NODES = 64
+
+
+def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.csr_matrix,
+                    bound: float, pi: np.ndarray, x_lp: np.ndarray, deadline: float
+                    ) -> tuple[LinearModel, tuple[float, np.ndarray, np.ndarray, np.ndarray]
+                               | None, float | None, int]:
+    """Best-first branching on the run variables ``y`` (programmes with a minimum size or a
+    fixed cost) until the node of best bound runs every programme fully or not at all.
+
+    A part-run programme is what keeps the LP bound far above the plans (a delegation run at
+    0.8 pays 80% of its fixed cost); each branch fixes one ``y`` at 0 or 1, and the LP of a
+    node (column generation again, warm-started) bounds every plan of that subtree.
+
+    Returns the leaf's model (its ``y`` bounds fixed), its LP (bound, duals, plan, reduced
+    costs) or None when no branching was needed or time ran out, the best bound among the
+    other open nodes (None if none), and the number of nodes solved.
+    """
+    import heapq
+
+    ys = np.arange(model.y0, model.u0)
+    if not len(ys):
+        return model, None, None, 0
+
+    def fractional(x: np.ndarray) -> np.ndarray:
+        v = x[ys]
+        return np.flatnonzero((v > 1e-6) & (v < 1 - 1e-6))
+
+    if not len(fractional(x_lp)):
+        return model, None, None, 0
+    weight = problem.fixed_cost[model.y_prog].astype(float) + 1.0
+    base_lo, base_hi = model.col_lower[ys].copy(), model.col_upper[ys].copy()
+    counter = 0
+    heap: list[tuple[float, int, dict[int, float], np.ndarray]] = [(-bound, 0, {}, x_lp)]
+    nodes = 0
+    while heap and nodes < _MAX_NODES and time.perf_counter() < deadline:
+        neg, _, fix, x = heapq.heappop(heap)
+        frac = fractional(x)
+        if not len(frac):
+            heapq.heappush(heap, (neg, -1, fix, x))  # the leaf: solved below
+            break
+        v = x[ys[frac]]
+        j = int(frac[np.argmax(weight[frac] * np.minimum(v, 1 - v))])
+        for value in (1.0, 0.0):
+            child = {**fix, j: value}
+            lo, hi = base_lo.copy(), base_hi.copy()
+            for k, val in child.items():
+                lo[k] = hi[k] = val
+            node = replace(model, col_lower=_with(model.col_lower, ys, lo),
+                           col_upper=_with(model.col_upper, ys, hi))
+            lp.set_bounds(ys, lo, hi)
+            status, pi_n, x_n, _ = _column_generation(lp, problem, node, a_t, deadline)
+            nodes += 1
+            if status == "optimal" and pi_n is not None and x_n is not None:
+                l_n, _ = lagrangian_bound(node, a_t, pi_n, model.score)
+                counter += 1
+                heapq.heappush(heap, (-l_n, counter, child, x_n))
+            elif status != "infeasible":
+                # No LP in time: this subtree keeps its parent's bound.
+                counter += 1
+                heapq.heappush(heap, (neg, counter, child, x))
+    lp.set_bounds(ys, base_lo, base_hi)
+    if not heap or heap[0][1] != -1:
+        return model, None, (-heap[0][0] if heap else None), nodes
+    _, _, fix, _ = heapq.heappop(heap)
+    open_bound = max((-h[0] for h in heap), default=None)
+    lo, hi = base_lo.copy(), base_hi.copy()
+    for k, val in fix.items():
+        lo[k] = hi[k] = val
+    leaf = replace(model, col_lower=_with(model.col_lower, ys, lo),
+                   col_upper=_with(model.col_upper, ys, hi))
+    # The leaf's LP again, for its duals and plan (the heap kept only its plan).
+    lp.set_bounds(ys, lo, hi)
+    status, pi_l, x_l, _ = _column_generation(lp, problem, leaf, a_t, deadline)
+    lp.set_bounds(ys, base_lo, base_hi)
+    if status != "optimal" or pi_l is None or x_l is None:
+        return model, None, None, nodes
+    l_leaf, d_leaf = lagrangian_bound(leaf, a_t, pi_l, model.score)
+    return leaf, (l_leaf, pi_l, x_l, d_leaf), open_bound, nodes
+
+
+def _with(values: np.ndarray, idx: np.ndarray, new: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    out[idx] = new
+    return out
+
+
 def flow_plan(problem: ProblemData) -> np.ndarray:
     """The best plan of the transportation core alone (capacity and one row per person; no
     side rows), by min-cost flow: a guide to the LP's columns, not a plan."""
@@ -357,6 +486,118 @@ def _price(problem: ProblemData, model: LinearModel, gain: np.ndarray) -> np.nda
     return np.concatenate([picked, new[new >= model.n_x]])
 
 
+@dataclass
+class _Level1Run:
+    """The outcome of :func:`_level1` on one model (the whole problem, or a branching leaf)."""
+
+    best: tuple[float, np.ndarray] | None  # objective, full column vector
+    proven: bool  # ``best`` is optimal for this model
+    bound: float  # every plan of this model scores at most this (rounded down to a step)
+    fallback: bool  # the small MIPs did not converge: use the plain MIP
+    stats: dict[str, Any]
+
+
+def _level1(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
+            x_lp: np.ndarray, d: np.ndarray, z_start: float | None,
+            best: tuple[float, np.ndarray] | None, deadline: float, workers: int,
+            seed: int) -> _Level1Run:
+    """Level 1 on ``model`` from its LP (bound ``raw_bound``, plan ``x_lp``, reduced costs
+    ``d``): a plan from the LP's support, then reduced-cost fixing and small MIPs, lowering the
+    target until it is reached. ``z_start``: the score of a known plan of this model, if any;
+    ``best``: a known plan (of this model) to beat."""
+    del problem
+    stats: dict[str, Any] = {}
+    integral = model.integral_score
+    step = float(model.score_step) if integral else 0.0
+    bound = model.floor_score(raw_bound)
+    if best is None:
+        # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves
+        # at 0 fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
+        ts = time.perf_counter()
+        support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
+        sup_model, _ = _restrict(model, a_csr, support)
+        sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
+        heur = _mip(sup_model, sup_model.score, step, None, sup_limit, workers, seed)
+        if heur.values is not None:
+            z_h = float(np.dot(sup_model.score, heur.values))
+            z_h = float(round(z_h)) if integral else z_h
+            full = np.zeros(model.n_cols)
+            full[support] = heur.values
+            best = (z_h, full)
+        stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
+                                "objective": best[0] if best else None,
+                                "s": round(time.perf_counter() - ts, 3)}
+        log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
+
+    # Targets by how many pairs they leave free: reduced costs come in clusters (scores are
+    # coarse), so the k-th try puts the target just short of the next cluster that would more
+    # than double the small MIP. A known plan above a target replaces it (success is sure).
+    margin = 1e-6 * max(1.0, abs(bound))
+    d_x = d[: model.n_x]
+    losses = np.sort(-d_x[d_x < -margin])
+    n_zero = model.n_x - len(losses)
+
+    def next_target(attempt: int) -> float:
+        allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
+        room = np.inf if allowed >= len(losses) else max(0.0, losses[allowed] * (1 - 1e-9)
+                                                          - 2 * margin)
+        room = max(room, step * (1.0 - 1e-6))
+        known = [v for v in (z_start, best[0] if best else None) if v is not None]
+        if known and bound - max(known) <= room:
+            return max(known)
+        return bound - room if np.isfinite(room) else max(known, default=-np.inf)
+
+    attempt = 0
+    target = next_target(attempt)
+    proven = best is not None and best[0] >= bound - 1e-6  # the plan reaches the bound
+    sub_bound = None
+    ceiling = bound  # what the small MIPs have proven so far
+    tries: list[dict[str, Any]] = []
+    stats["tries"] = tries
+    while not proven and time.perf_counter() < deadline:
+        cols, bounds = _fixings(model, d, raw_bound - target + margin)
+        sub, _ = _restrict(model, a_csr, cols, bounds)
+        ts = time.perf_counter()
+        # No MIP start (see _exact_level); ``best`` is kept here.
+        first = _mip(sub, sub.score, step, None, deadline, workers, seed)
+        tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
+                      "status": first.status, "s": round(time.perf_counter() - ts, 3)})
+        log.info("level 1 try: %s", tries[-1])
+        if first.values is not None:
+            z1 = float(np.dot(sub.score, first.values))
+            z1 = float(round(z1)) if integral else z1
+            if best is None or z1 > best[0]:
+                full = np.zeros(model.n_cols)
+                full[cols] = first.values
+                best = (z1, full)
+        if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
+            proven = True
+            break
+        if first.status in ("optimal", "infeasible") and len(tries) < 8:
+            # Not reached: every plan is below the target. Lower it, never below a known plan
+            # (with the target at a known plan's value, the small MIP contains that plan).
+            # Every plan scoring at least the target is in the small MIP: none does.
+            ceiling = min(ceiling, model.floor_score(target - 1e-6 * max(1.0, abs(target))))
+            if first.status == "optimal" and best is not None:
+                target = best[0]  # the best plan is below the target: it is the optimum
+            else:
+                attempt += 1
+                target = next_target(attempt)
+            continue
+        if first.status in ("optimal", "infeasible"):
+            return _Level1Run(best, False, bound, True, stats)
+        sub_bound = first.bound  # time limit inside the small MIP
+        break
+    if proven and best is not None:
+        return _Level1Run(best, True, best[0], False, stats)
+    known = best[0] if best is not None else -np.inf
+    run_bound = ceiling
+    if sub_bound is not None:
+        # Every plan scoring at least the target is in the last small MIP.
+        run_bound = model.floor_score(min(ceiling, max(sub_bound, target)))
+    return _Level1Run(best, False, max(run_bound, known), False, stats)
+
+
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
           tie_break: bool = True) -> Result:
     """Solve ``problem`` exactly: LP bound, reduced-cost fixing, small MIPs (see module doc)."""
@@ -395,134 +636,66 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     t = time.perf_counter()
     lp = _LP(model, a_csc, model.score, seed, n_base, vub_row, vub_y)
     lp.add(_initial_columns(problem, model, plan))
-    rounds = 0
-    pi = None
-    while True:
-        rounds += 1
-        status, duals = lp.run(deadline - time.perf_counter())
-        assert duals is not None or status != "optimal"
-        if status == "infeasible" and len(lp.cols) < model.n_cols:
-            lp.add(np.setdiff1d(np.arange(model.n_cols), lp.cols))
-            continue
-        if status == "infeasible":
-            stats["lp_s"] = round(time.perf_counter() - t, 3)
-            return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
-                          message="no plan satisfies every constraint (even fractionally)")
-        if status != "optimal":
-            break
-        pi = lp.full_duals(duals)  # type: ignore[arg-type]
-        x_lp = np.zeros(model.n_cols)
-        x_lp[lp.cols] = np.asarray(lp.h.getSolution().col_value)
-        _, d = lagrangian_bound(model, a_t, pi, model.score)
-        gain = np.maximum(d * model.col_upper, d * model.col_lower) - d * model.col_lower
-        gain[lp.cols] = 0.0
-        new = _price(problem, model, gain)
-        if len(new) == 0:
-            break
-        lp.add(new)
+    status, pi, x_lp, rounds = _column_generation(lp, problem, model, a_t, deadline)
     stats["lp_s"] = round(time.perf_counter() - t, 3)
     log.info("LP: %d rounds, %d columns, %.2f s", rounds, len(lp.cols), stats["lp_s"])
     stats["lp_rounds"] = rounds
     stats["lp_columns"] = int(len(lp.cols))
-    if pi is None:
+    if status == "infeasible":
+        return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
+                      message="no plan satisfies every constraint (even fractionally)")
+    if pi is None or x_lp is None:
         # No LP in time: the plain MIP for what time is left.
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
     bound, d = lagrangian_bound(model, a_t, pi, model.score)
     stats["lp_bound"] = bound
-    raw_bound = bound  # the fixings need L itself: its floor would fix pairs that lose < 1
-    integral = model.integral_score
-    step = float(model.score_step) if integral else 0.0
-    bound = model.floor_score(bound)
 
-    # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves at 0
-    # fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
-    best: tuple[float, np.ndarray] | None = None  # objective, full column vector
+    # Branch on the run variables (programmes run part-way in the LP) before anything else:
+    # the leaf is the subproblem of best bound whose LP runs every programme fully or not at
+    # all; the other nodes stay open, and their bounds count in the final bound.
     ts = time.perf_counter()
-    support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
-    sup_model, _ = _restrict(model, a_csr, support)
-    sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
-    heur = _mip(sup_model, sup_model.score, step, None, sup_limit, workers, seed)
-    if heur.values is not None:
-        z_h = float(np.dot(sup_model.score, heur.values))
-        z_h = float(round(z_h)) if integral else z_h
-        full = np.zeros(model.n_cols)
-        full[support] = heur.values
-        best = (z_h, full)
-    stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
-                            "objective": best[0] if best else None,
-                            "s": round(time.perf_counter() - ts, 3)}
-    log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
-
-    # Level 1: reduced-cost fixing and a small MIP, lowering the target until it is reached.
-    # Targets by how many pairs they leave free: reduced costs come in clusters (scores are
-    # coarse), so the k-th try puts the target just short of the next cluster that would more
-    # than double the small MIP. A known plan above a target replaces it (success is sure).
-    margin = 1e-6 * max(1.0, abs(bound))
-    d_x = d[: model.n_x]
-    losses = np.sort(-d_x[d_x < -margin])
-    n_zero = model.n_x - len(losses)
-
-    def next_target(attempt: int) -> float:
-        allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
-        room = np.inf if allowed >= len(losses) else max(0.0, losses[allowed] * (1 - 1e-9)
-                                                          - 2 * margin)
-        room = max(room, step * (1.0 - 1e-6))
-        known = [v for v in (z_start, best[0] if best else None) if v is not None]
-        if known and bound - max(known) <= room:
-            return max(known)
-        return bound - room if np.isfinite(room) else max(known, default=-np.inf)
-
-    attempt = 0
-    target = next_target(attempt)
-    proven = False
-    sub_bound = None
-    tries: list[dict[str, Any]] = []
-    if best is not None and best[0] >= bound - 1e-6:
-        proven = True  # the plan reaches the bound
-    while not proven and time.perf_counter() < deadline:
-        cols, bounds = _fixings(model, d, raw_bound - target + margin)
-        sub, _ = _restrict(model, a_csr, cols, bounds)
-        start_vec = None
-        if best is not None:
-            start_vec = best[1][cols]
-        elif plan is not None:
-            full = model.full_vector(problem, plan)
-            if np.all(full[cols] >= bounds[0] - 1e-9) and \
-                    np.isclose(full[np.setdiff1d(np.arange(model.n_cols), cols)], 0).all():
-                start_vec = full[cols]
-        ts = time.perf_counter()
-        del start_vec  # see _exact_level: no MIP start; ``best`` is kept here
-        first = _mip(sub, sub.score, step, None, deadline, workers, seed)
-        tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
-                      "status": first.status, "s": round(time.perf_counter() - ts, 3)})
-        log.info("level 1 try: %s", tries[-1])
-        if first.values is not None:
-            z1 = float(np.dot(sub.score, first.values))
-            z1 = float(round(z1)) if integral else z1
-            if best is None or z1 > best[0]:
-                full = np.zeros(model.n_cols)
-                full[cols] = first.values
-                best = (z1, full)
-        if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
-            proven = True
-            break
-        if first.status in ("optimal", "infeasible") and len(tries) < 8:
-            # Not reached: every plan is below the target. Lower it, never below a known plan
-            # (with the target at a known plan's value, the small MIP contains that plan).
-            if first.status == "optimal" and best is not None:
-                target = best[0]  # the best plan is below the target: it is the optimum
-            else:
-                attempt += 1
-                target = next_target(attempt)
-            continue
-        if first.status in ("optimal", "infeasible"):
-            return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
-        sub_bound = first.bound  # time limit inside the small MIP
-        break
-    stats["level1"] = tries
+    node_model, node_lp, open_bound, nodes = _branch_on_runs(
+        problem, model, lp, a_t, bound, pi, x_lp, deadline)
+    stats["run_branching"] = {"nodes": nodes, "s": round(time.perf_counter() - ts, 3),
+                              "leaf_bound": node_lp[0] if node_lp else None,
+                              "open_bound": open_bound}
+    log.info("run branching: %s", stats["run_branching"])
+    leaf_run = None
+    if node_lp is not None:
+        leaf_start = z_start
+        if plan is not None:
+            full = node_model.full_vector(problem, plan)
+            if np.any(full < node_model.col_lower - 1e-9) or \
+                    np.any(full > node_model.col_upper + 1e-9):
+                leaf_start = None  # the greedy plan is not in the leaf: no target from it
+        leaf_run = _level1(problem, node_model, a_csr, node_lp[0], node_lp[2], node_lp[3],
+                           leaf_start, None, deadline, workers, seed)
+        stats["leaf"] = leaf_run.stats
+    tree = model.floor_score(open_bound) if open_bound is not None else None
+    tree_bound = None
+    if node_lp is not None and leaf_run is not None and leaf_run.proven and \
+            leaf_run.best is not None and (tree is None or tree < leaf_run.best[0]):
+        # Every other node is worse than the leaf's plan: the leaf holds every best plan.
+        run, model, raw_bound, d = leaf_run, node_model, node_lp[0], node_lp[3]
+    else:
+        # Not settled by a leaf: the whole problem, from the leaf's plan if there is one
+        # (a plan of the whole problem too).
+        run = _level1(problem, model, a_csr, bound, x_lp, d, z_start,
+                      leaf_run.best if leaf_run is not None else None, deadline, workers, seed)
+        stats["level1"] = run.stats
+        raw_bound = bound
+        if tree is not None:
+            tree_bound = max(tree, leaf_run.bound) if leaf_run is not None else tree
+    if run.fallback:
+        return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
+    integral = model.integral_score
+    margin = 1e-6 * max(1.0, abs(raw_bound))
+    proven = run.proven
+    best = run.best
     if best is None:
         if plan is None:
-            return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=bound,
+            no_plan = run.bound if tree_bound is None else min(run.bound, tree_bound)
+            return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=no_plan,
                           message="no plan found within the time limit", stats=stats)
         best = (float(z_start), model.full_vector(problem, plan))  # type: ignore[arg-type]
     z_best, values = best
@@ -551,15 +724,13 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     chosen = values[: model.n_x] > 0.5
     solution = Solution(problem, chosen)
     objective = float(solution.objective)
-    if proven:
-        final_bound = objective
-        status = Status.OPTIMAL
-    else:
-        inner = sub_bound if sub_bound is not None else objective
-        final_bound = min(bound, max(inner, target))
-        final_bound = model.floor_score(final_bound)
-        final_bound = max(final_bound, objective)
-        status = Status.OPTIMAL if final_bound <= objective else Status.FEASIBLE
+    final_bound = objective if proven else run.bound
+    if tree_bound is not None:
+        final_bound = min(final_bound, tree_bound)  # both bound every plan
+    final_bound = max(final_bound, objective)
+    if final_bound <= objective + 1e-9 * max(1.0, abs(objective)):
+        final_bound = objective  # an LP bound's rounding error is no gap
+    status = Status.OPTIMAL if final_bound <= objective else Status.FEASIBLE
     stats["solve_s"] = round(time.perf_counter() - t0, 3)
     return Result(status, NAME, time.perf_counter() - t0, objective=solution.objective,
                   bound=final_bound, gap=relative_gap(objective, final_bound),

@@ -145,7 +145,8 @@ def run_until(h: highspy.Highs, deadline: float) -> None:
     node has run 726 s past a 200 s limit, inside ``linesearchRounding``): large MIPs therefore
     run in a child process that is stopped at the deadline (:func:`solve_levels`).
     """
-    h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+    # HiGHS's time limit counts the object's run time since it was created, over every run.
+    h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.perf_counter()))
     state = getattr(h, "_allocator_deadline", None)
     if state is None:
         state = {"deadline": deadline}
