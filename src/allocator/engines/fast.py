@@ -578,8 +578,13 @@ def _level1(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix, raw_
             # (with the target at a known plan's value, the small MIP contains that plan).
             # Every plan scoring at least the target is in the small MIP: none does.
             ceiling = min(ceiling, model.floor_score(target - 1e-6 * max(1.0, abs(target))))
+            if integral and best is not None and best[0] >= ceiling:
+                proven = True  # no plan scores a step more than the best one
+                break
             if first.status == "optimal" and best is not None:
-                target = best[0]  # the best plan is below the target: it is the optimum
+                # Is there a plan a step better than the best one? (Without steps: a plan at
+                # least as good, which the small MIP then contains.)
+                target = best[0] + step if integral else best[0]
             else:
                 attempt += 1
                 target = next_target(attempt)

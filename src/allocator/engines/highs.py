@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -283,9 +284,13 @@ def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | N
     t0 = time.perf_counter()
     job_r, job_w = os.pipe()
     out_r, out_w = os.pipe()
+    # The child imports this very package, even when it is not installed (``python cli.py``).
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
     proc = subprocess.Popen([sys.executable, "-m", "allocator.engines.highs_child",
                              str(job_r), str(out_w)], pass_fds=(job_r, out_w),
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, env=env)
     os.close(job_r)
     os.close(out_w)
     job, messages = Connection(job_w, readable=False), Connection(out_r, writable=False)
