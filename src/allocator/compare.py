@@ -452,35 +452,24 @@ def _kpi_text(label: str, value: Any) -> str:
 
 
 def grouped_chart(frame: pd.DataFrame, key: str, names: list[str], chart_key: str) -> str:
-    """Places per group in every variant, as grouped horizontal bars."""
-    from matplotlib.figure import Figure
-
-    from allocator.report import MAX_BARS, PALETTE, _margins, _short, svg
+    """Places per group in every variant, as grouped horizontal bars (the reference on top)."""
+    from allocator.report import MAX_BARS, PALETTE, Bar, Key, Panel, _short, bar_chart
 
     data = frame.copy()
     data["_total"] = data[[f"places: {n}" for n in names]].fillna(0).max(axis=1)
     data = data.sort_values(["_total", key], ascending=[False, True], kind="stable")
-    data = data.head(MAX_BARS).iloc[::-1]
+    data = data.head(MAX_BARS)
     if data.empty:
         return ""
     labels = [_short(str(g)) for g in data[key]]
-    height = 0.9 + 0.22 * len(labels) * max(1, len(names)) ** 0.5
-    fig = Figure(figsize=(10, height))
-    ax = fig.subplots()
-    y = np.arange(len(labels))
-    width = 0.8 / len(names)
+    bars = []
     for i, n in enumerate(names):
-        ax.barh(y - (i - (len(names) - 1) / 2) * width,  # the reference on top
-                data[f"places: {n}"].fillna(0).astype(float), height=width,
-                color=PALETTE[i % len(PALETTE)], label=_short(n, 30))
-    ax.set_yticks(y, labels)
-    ax.tick_params(labelsize=8)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title(f"Places by {key}", fontsize=10, loc="left")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    _margins(fig, labels, len(labels))
-    return svg(fig, chart_key)
+        values = data[f"places: {n}"].fillna(0).astype(float)
+        bars += [Bar(row, v, PALETTE[i % len(PALETTE)], f"{v:,.0f}", slot=i)
+                 for row, v in enumerate(values)]
+    legend = [Key(_short(n, 30), PALETTE[i % len(PALETTE)]) for i, n in enumerate(names)]
+    return bar_chart(labels, [Panel(f"Places by {key}", bars, legend=legend)], chart_key,
+                     slots=len(names))
 
 
 def compare_html(c: Comparison) -> str:

@@ -31,7 +31,7 @@ from allocator.solve import SolveParams
 MANIFEST_VERSION = 1
 #: Packages whose versions can change a plan or its outputs.
 PACKAGES = ("ortools", "highspy", "numpy", "pandas", "pydantic", "pyyaml", "openpyxl",
-            "matplotlib", "rich")
+            "rich")
 CHUNK = 1 << 20
 #: Outputs whose bytes change from run to run (the runtime), so not hashed.
 UNHASHED = ("summary.json",)

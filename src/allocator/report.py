@@ -1,25 +1,25 @@
 """``report.html``: one self-contained page of the plan for a leadership meeting.
 
-Everything is inline: the style sheet, and the charts, drawn by matplotlib as SVG (text as
-paths, so no font is needed either). The page loads nothing — no script, no font, no image from
-the network — and reads the same offline, in any browser, printed or not.
+Everything is inline: the style sheet, and the charts, written here as small SVG bar charts
+(:func:`bar_chart`) whose text uses the system's fonts. The page loads nothing — no script, no
+font, no image from the network — and reads the same offline, in any browser, printed or not.
 
 Sections: the headline figures; places and cost by field, by agency and by type; women's share;
 quota use against the bounds; budget use; then the quota table, the budget table, the
 programmes, the agencies, the placements and the candidates not placed (long lists are cut at
 :data:`MAX_LIST_ROWS` rows; ``assignments.xlsx`` has them whole).
 
-The page is deterministic: matplotlib's SVG ids come from a fixed salt, the SVG metadata (with
-its date) is dropped, and nothing depends on the clock (not even the solve's runtime, which is in
-``summary.json``).
+The page is deterministic: the charts' coordinates are written with fixed precision, and
+nothing depends on the clock (not even the solve's runtime, which is in ``summary.json``).
 """
 
 from __future__ import annotations
 
 import html
-import io
-import re
+import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ from allocator.result import Result
 
 MAX_LIST_ROWS = 5_000
 MAX_BARS = 20
-SVG_SALT = "allocator"
 PALETTE = ("#1f5f99", "#e0803a", "#3c9a5f", "#b04a5a", "#7a5aa6", "#8c6d3f", "#4aa3b5")
 
 CSS = """
@@ -182,7 +181,7 @@ def page(title: str, body: str, subtitle: str = "") -> str:
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f"<h1>{esc(title)}</h1>\n{sub}\n{body}\n"
             f"<footer>Written by allocator {esc(__version__)}. This page loads nothing from "
-            "the network; the charts are drawn with matplotlib.</footer>\n</body>\n</html>\n")
+            "the network.</footer>\n</body>\n</html>\n")
 
 
 def cards(items: Iterable[tuple[str, str, str]]) -> str:
@@ -196,39 +195,287 @@ def cards(items: Iterable[tuple[str, str, str]]) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Charts: matplotlib to inline SVG.
+# Charts: horizontal bars as inline SVG, written by hand.
 # --------------------------------------------------------------------------------------------
 
+#: Fonts with Vietnamese glyphs on every common system; the browser picks the first it has.
+FONT = "system-ui, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
+WIDTH = 1000  # viewBox units; the SVG scales to the page's width
+INK, MUTED, AXIS, GRID, TRACK = "#1d2733", "#5b6b7c", "#9aa6b2", "#e6ebf0", "#e6ebf0"
+TITLE_SIZE, LABEL_SIZE, VALUE_SIZE, TICK_SIZE = 14, 12, 11, 11
+ROW = 22  # one group's row, in viewBox units
+BAR = 14  # a bar's thickness in a row of one bar
+SLOT = 11  # a bar's thickness in a row of several bars (one per variant)
 
-def svg(fig: Any, key: str) -> str:
-    """A matplotlib figure as inline SVG: no XML prologue, no metadata, ids prefixed by ``key``.
+# Advance widths (em) of a sans-serif font, generous (DejaVu Sans is among the widest), to
+# reserve room for labels without measuring text: there is no layout pass.
+_NARROW = dict.fromkeys("iljI.,:;'|!", 0.32) | dict.fromkeys("frt()[]- /\\", 0.42)
+_WIDE = dict.fromkeys("mwMW%@…", 0.95) | dict.fromkeys("ĐÐ", 0.78)
 
-    Several SVGs share one HTML document, so each one's ids (glyphs, clip paths) get their own
-    prefix; the references to them (``xlink:href="#…"``, ``url(#…)``) follow.
+
+def text_width(text: str, size: float) -> float:
+    """An upper estimate of the width of ``text`` at font size ``size`` (viewBox units)."""
+    width = 0.0
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[:1] or ch  # "ể" is as wide as "e"
+        if base in _NARROW:
+            width += _NARROW[base]
+        elif base in _WIDE:
+            width += _WIDE[base]
+        elif base.isupper():
+            width += 0.74
+        elif base.isdigit():
+            width += 0.64
+        else:
+            width += 0.62
+    return width * size
+
+
+def _n(x: float) -> str:
+    """A coordinate: fixed precision (2 decimals), so the same chart is the same bytes."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def nice_ticks(top: float) -> list[float]:
+    """4 to 6 round ticks from 0 to at least ``top``: steps of 1, 2, 2.5 or 5 times 10ᵏ."""
+    top = top if top > 0 and math.isfinite(top) else 1.0
+    exp = math.floor(math.log10(top / 5))
+    for e in (exp, exp + 1):
+        for m in (1, 2, 2.5, 5):
+            step = m * 10.0 ** e
+            n = math.ceil(top / step - 1e-9)
+            if n <= 5:
+                return [round(i * step, 10) for i in range(n + 1)]
+    return [0.0, top]  # not reached
+
+
+def tick_text(ticks: Sequence[float]) -> list[str]:
+    """Tick labels with as many decimals as the step needs (``0.25`` steps: 2)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    digits = next((d for d in range(4) if abs(step * 10 ** d - round(step * 10 ** d)) < 1e-6),
+                  4)
+    return [f"{t:,.{digits}f}" for t in ticks]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its row (0 on top), value, colour, and the text at its end."""
+
+    row: int
+    value: float
+    colour: str
+    text: str = ""
+    slot: int = 0  # which of the row's bars, 0 on top, when rows hold several
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A bound of one row: a short upright stroke across the row's bar."""
+
+    row: int
+    value: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A bound of every row: an upright line across the panel, named above it."""
+
+    value: float
+    colour: str
+    text: str = ""
+    dashed: bool = True
+    width: float = 1.2
+
+
+@dataclass(frozen=True)
+class Key:
+    """A legend entry: a bar (``bar``), a bound stroke (``mark``) or a dashed line (``rule``)."""
+
+    text: str
+    colour: str
+    shape: str = "bar"
+
+
+@dataclass
+class Panel:
+    """One plot of a :func:`bar_chart`: its bars on an x axis from 0 to ``top`` (round ticks
+    over the data when ``None``)."""
+
+    title: str
+    bars: list[Bar]
+    top: float | None = None
+    marks: list[Mark] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    legend: list[Key] = field(default_factory=list)
+    tracks: bool = False  # a light full-length bar behind each row's bar (a use of 100%)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def svg(parts: Iterable[str], width: float, height: float, title: str = "",
+        key: str = "") -> str:
+    """An inline ``<svg>``: sized by its ``viewBox`` only, so it scales to the page's width."""
+    label = f' aria-label="{esc(title)}"' if title else ""
+    data = f' data-chart="{esc(key)}"' if key else ""
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+            f'role="img"{label}{data} font-family="{FONT}" font-size="{LABEL_SIZE}" '
+            f'fill="{INK}">')
+    inner = f"<title>{esc(title)}</title>" if title else ""
+    return head + inner + "".join(parts) + "</svg>"
+
+
+def _margins(labels: Iterable[str], size: float = LABEL_SIZE) -> float:
+    """The label column's width: the longest label's, within 8% and 45% of the chart."""
+    longest = max((text_width(str(label), size) for label in labels), default=0.0)
+    return min(max(longest + 10, 0.08 * WIDTH), 0.45 * WIDTH)
+
+
+def _text(x: float, y: float, text: str, *, size: float = LABEL_SIZE, anchor: str = "start",
+          fill: str = "", weight: str = "") -> str:
+    attrs = f' x="{_n(x)}" y="{_n(y)}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if size != LABEL_SIZE:
+        attrs += f' font-size="{_n(size)}"'
+    if fill:
+        attrs += f' fill="{fill}"'
+    if weight:
+        attrs += f' font-weight="{weight}"'
+    return f"<text{attrs}>{esc(text)}</text>"
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float = 1,
+          dashed: bool = False) -> str:
+    dash = ' stroke-dasharray="5 3"' if dashed else ""
+    return (f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}" '
+            f'stroke-width="{_n(width)}"{dash}/>')
+
+
+def _legend(keys: Sequence[Key], x: float, y: float, width: float) -> tuple[list[str], int]:
+    """Legend entries from (x, y) flowing over rows of ``width``; the parts and the rows."""
+    parts: list[str] = []
+    cx, rows = x, 1
+    for k in keys:
+        w = 16 + text_width(k.text, VALUE_SIZE) + 14
+        if cx > x and cx + w > x + width:
+            cx, rows = x, rows + 1
+        cy = y + (rows - 1) * 18
+        if k.shape == "mark":
+            parts.append(_line(cx + 6, cy - 6, cx + 6, cy + 6, k.colour, 2.5))
+        elif k.shape == "rule":
+            parts.append(_line(cx, cy, cx + 12, cy, k.colour, 1.5, dashed=True))
+        else:  # a bar's swatch, drawn as a thick line so that every <rect> is a bar
+            parts.append(_line(cx, cy, cx + 12, cy, k.colour, 10))
+        parts.append(_text(cx + 16, cy + 4, k.text, size=VALUE_SIZE))
+        cx += w
+    return parts, rows
+
+
+def bar_chart(labels: Sequence[str], panels: Sequence[Panel], key: str = "",
+              slots: int = 1) -> str:
+    """Horizontal bars, one row per label (top to bottom), in panels side by side that share
+    the labels on the left: a title, a legend, thin gridlines on round ticks, a light x axis,
+    each bar's value at its end, and the bounds (:class:`Mark`, :class:`Rule`) over them.
+
+    ``slots`` bars per row (one per variant, say), :attr:`Bar.slot` 0 on top.
     """
-    import matplotlib
+    gap = 36.0
+    left = _margins(labels)
+    plot_width = (WIDTH - left - gap * (len(panels) - 1)) / max(len(panels), 1)
+    row = ROW if slots == 1 else max(ROW, slots * SLOT + 8)
+    thick = BAR if slots == 1 else SLOT
+    # The header: the title (baseline 18), the legend's rows (from 38), then a row per named
+    # rule just above the bars.
+    heads = []
+    for p in panels:
+        legend_rows = _legend(p.legend, 0, 0, plot_width)[1] if p.legend else 0
+        heads.append(24 + 18 * legend_rows + 15 * sum(1 for r in p.rules if r.text))
+    top = 6 + max(heads, default=24)
+    height = top + row * len(labels) + 26
+    parts: list[str] = []
+    for i, label in enumerate(labels):
+        parts.append(_text(left - 8, top + row * (i + 0.5) + 0.35 * LABEL_SIZE, label,
+                           anchor="end"))
+    for n, p in enumerate(panels):
+        x0 = left + n * (plot_width + gap)
+        parts += _panel(p, x0, plot_width, top, row, thick, len(labels), slots)
+    return svg(parts, WIDTH, height, " · ".join(p.title for p in panels), key)
 
-    buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
-    text = re.sub(r'((?:xlink:)?href)="#([^"]+)"', rf'\1="#{key}-\2"', text)
-    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", text)
-    text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', text, count=1)
-    return text.strip()
 
-
-def _margins(fig: Any, labels: Iterable[str], rows: int, *, right: float = 0.97,
-             wspace: float = 0.05) -> None:
-    """Fixed margins from the longest label (no layout pass: drawing text twice is slow)."""
-    width, height = fig.get_size_inches()
-    longest = max((len(str(label)) for label in labels), default=4)
-    left = min(0.45, (0.25 + 0.062 * longest) / width)
-    fig.subplots_adjust(left=left, right=right, top=1 - 0.42 / height, bottom=0.45 / height,
-                        wspace=wspace, hspace=0.9 / max(height / max(rows, 1), 1))
+def _panel(p: Panel, x0: float, width: float, top: float, row: float, thick: float, rows: int,
+           slots: int) -> list[str]:
+    """The parts of one panel whose plot starts at ``x0`` and whose first row at ``top``."""
+    values = [max(_finite(b.value) or 0.0, 0.0) for b in p.bars]
+    bounds = [v for v in (_finite(m.value) for m in p.marks) if v is not None]
+    bounds += [v for v in (_finite(r.value) for r in p.rules) if v is not None]
+    ticks = nice_ticks(p.top if p.top is not None else max(values + bounds, default=1.0))
+    end = ticks[-1]
+    values = [min(v, end) for v in values]  # a fixed axis (0-100%) cuts longer bars
+    labels = tick_text(ticks)
+    # The scale: the axis fills the panel (but for half its last label) unless a value's text
+    # would then run past it.
+    scale = (width - text_width(labels[-1], TICK_SIZE) / 2) / end
+    # A value's text starts at its bar's end, or at the track's when there are tracks.
+    at = [max(v, 100.0) if p.tracks else v for v in values]
+    for v, b in zip(at, p.bars, strict=True):
+        room = width - text_width(" " + b.text, VALUE_SIZE) - 2
+        if b.text and v > 0 and room > 0:
+            scale = min(scale, room / v)
+    bottom = top + row * rows
+    parts = [_text(x0, 18, p.title, size=TITLE_SIZE, weight="600")]
+    if p.legend:
+        parts += _legend(p.legend, x0, 38, width)[0]
+    for t, text in zip(ticks, labels, strict=True):
+        x = x0 + t * scale
+        if t > 0:
+            parts.append(_line(x, top, x, bottom, GRID))
+        parts.append(_text(x, bottom + 16, text, size=TICK_SIZE, anchor="middle", fill=MUTED))
+    parts.append(_line(x0, bottom, x0 + end * scale, bottom, AXIS))
+    if p.tracks:
+        for i in sorted({b.row for b in p.bars}):
+            cy = top + row * (i + 0.5)
+            parts.append(f'<rect x="{_n(x0)}" y="{_n(cy - thick / 2)}" width="{_n(100 * scale)}" '
+                         f'height="{_n(thick)}" fill="{TRACK}" class="track"/>')
+    for v, t, b in zip(values, at, p.bars, strict=True):
+        cy = top + row * (b.row + 0.5) + (b.slot - (slots - 1) / 2) * thick
+        parts.append(f'<rect x="{_n(x0)}" y="{_n(cy - thick / 2)}" width="{_n(v * scale)}" '
+                     f'height="{_n(thick)}" fill="{b.colour}"/>')
+        if b.text:
+            size = VALUE_SIZE if slots == 1 else SLOT - 1
+            parts.append(_text(x0 + t * scale + 4, cy + 0.35 * size, b.text, size=size))
+    for m in p.marks:
+        mv = _finite(m.value)
+        if mv is not None:
+            cy = top + row * (m.row + 0.5)
+            x = x0 + max(mv, 0.0) * scale
+            parts.append(_line(x, cy - thick / 2 - 3, x, cy + thick / 2 + 3, m.colour, 2.5))
+    named = 0
+    for r in p.rules:
+        rv = _finite(r.value)
+        if rv is None:
+            continue
+        x = x0 + max(rv, 0.0) * scale
+        y_top = top
+        if r.text:
+            y_label = top - 4 - 15 * named
+            named += 1
+            if x + 3 + text_width(r.text, VALUE_SIZE) <= x0 + width:
+                parts.append(_text(x + 3, y_label, r.text, size=VALUE_SIZE, fill=r.colour))
+            else:  # near the right end: the name on the line's left
+                parts.append(_text(x - 3, y_label, r.text, size=VALUE_SIZE, fill=r.colour,
+                                   anchor="end"))
+            y_top = y_label + 3
+        parts.append(_line(x, y_top, x, bottom, r.colour, r.width, dashed=r.dashed))
+    parts.append(_line(x0, top, x0, bottom, AXIS))
+    return parts
 
 
 def _short(label: str, n: int = 38) -> str:
@@ -241,62 +488,36 @@ def _top(frame: pd.DataFrame, by: str, limit: int = MAX_BARS) -> pd.DataFrame:
     if len(frame) <= limit:
         return frame
     head, tail = frame.iloc[:limit - 1], frame.iloc[limit - 1:]
-    rest = tail.select_dtypes("number").sum()
+    rest = tail.select_dtypes("number").sum().astype(object)
     rest["group"] = f"others ({len(tail)})"
     return pd.concat([head, rest.to_frame().T], ignore_index=True)
 
 
 def places_cost_chart(frame: pd.DataFrame, what: str, key: str) -> str:
     """Two panels side by side: places and cost (billion VND) per group, largest first."""
-    from matplotlib.figure import Figure
-
-    data = _top(frame, "places").iloc[::-1]
+    data = _top(frame, "places")
     labels = [_short("* (any field)" if g == "*" else str(g)) for g in data["group"]]
-    height = 0.9 + 0.28 * len(labels)
-    fig = Figure(figsize=(10, height))
-    ax1, ax2 = fig.subplots(1, 2, sharey=True)
-    places = data["places"].astype(float).to_numpy()
-    cost = data["cost"].astype(float).to_numpy() / 1e9
-    ax1.barh(labels, places, color=PALETTE[0])
-    ax2.barh(labels, cost, color=PALETTE[1])
-    ax1.set_title(f"Places by {what}", fontsize=10, loc="left")
-    ax2.set_title(f"Cost by {what} (billion VND)", fontsize=10, loc="left")
-    for ax, vals, fmt in ((ax1, places, "{:,.0f}"), (ax2, cost, "{:,.2f}")):
-        for y, v in enumerate(vals):
-            ax.text(v, y, " " + fmt.format(v), va="center", fontsize=7)
-        ax.set_xlim(0, max(vals.max() if len(vals) else 1, 1e-9) * 1.22)
-        ax.tick_params(labelsize=8)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    _margins(fig, labels, len(labels))
-    return svg(fig, key)
+    places = data["places"].astype(float).tolist()
+    cost = (data["cost"].astype(float) / 1e9).tolist()
+    return bar_chart(labels, [
+        Panel(f"Places by {what}",
+              [Bar(i, v, PALETTE[0], f"{v:,.0f}") for i, v in enumerate(places)]),
+        Panel(f"Cost by {what} (billion VND)",
+              [Bar(i, v, PALETTE[1], f"{v:,.2f}") for i, v in enumerate(cost)]),
+    ], key)
 
 
 def women_chart(rows: list[tuple[str, float | None]], bounds: list[tuple[str, float]],
                 key: str) -> str:
     """Women's share of places per group (bars), with the quota bounds that ask for a share."""
-    from matplotlib.figure import Figure
-
-    shown = [(label, v) for label, v in rows if v is not None]
-    fig = Figure(figsize=(10, 0.9 + 0.34 * max(len(shown), 1)))
-    ax = fig.subplots()
-    labels = [label for label, _ in shown][::-1]
-    values = [100 * v for _, v in shown][::-1]  # type: ignore[operator]
-    ax.barh(labels, values, color=PALETTE[4])
-    for y, v in enumerate(values):
-        ax.text(v, y, f" {v:.1f}%", va="center", fontsize=8)
-    for i, (label, share) in enumerate(bounds):
-        ax.axvline(100 * share, color=PALETTE[3], linestyle="--", linewidth=1)
-        ax.text(100 * share, len(labels) - 0.45 + 0.0 * i, f" {label} {100 * share:.0f}%",
-                color=PALETTE[3], fontsize=8, va="bottom")
-    ax.axvline(50, color="#999999", linewidth=0.6)
-    ax.set_xlim(0, 100)
-    ax.set_title("Women's share of places (%)", fontsize=10, loc="left")
-    ax.tick_params(labelsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    _margins(fig, labels, len(labels))
-    return svg(fig, key)
+    shown = [(label, 100 * v) for label, v in rows if v is not None]
+    rules = [Rule(50, "#999999", dashed=False, width=0.8)]  # parity, under the bounds
+    rules += [Rule(100 * share, PALETTE[3], f"{label} {100 * share:.0f}%")
+              for label, share in bounds]
+    return bar_chart([_short(label) for label, _ in shown], [
+        Panel("Women's share of places (%)",
+              [Bar(i, v, PALETTE[4], f"{v:.1f}%") for i, (_, v) in enumerate(shown)],
+              top=100, rules=rules)], key)
 
 
 def quota_chart(quotas: pd.DataFrame, kind: str, key: str, limit: int = 30) -> str:
@@ -305,76 +526,49 @@ def quota_chart(quotas: pd.DataFrame, kind: str, key: str, limit: int = 30) -> s
     ``kind`` ``count``: places (bar) against min and max (markers); ``share``: the achieved
     share (bar) against the bound (marker), in percent. Broken soft quotas are drawn in red.
     """
-    from matplotlib.figure import Figure
-
     q = quotas[(quotas["kind"] == "count") == (kind == "count")].copy()
     if q.empty:
         return ""
     q["label"] = [_short(n + (f" [{g}]" if g else ""), 48) for n, g in
                   zip(q["quota"], q["group"], strict=True)]
     q["tight"] = q["slack"].astype(float).fillna(np.inf)
-    d = q.sort_values(["tight", "label"], kind="stable").head(limit).iloc[::-1]
-    fig = Figure(figsize=(10, 1.0 + 0.3 * len(d)))
-    ax = fig.subplots()
-    y = np.arange(len(d))
-    broken = (d["broken_by"].astype(float) > 1e-9).to_numpy()
+    d = q.sort_values(["tight", "label"], kind="stable").head(limit)
+    broken = (d["broken_by"].astype(float) > 1e-9).tolist()
     colours = [PALETTE[3] if b else PALETTE[2] for b in broken]
     if kind == "count":
-        values = d["places"].astype(float).to_numpy()
-        ax.barh(y, values, color=colours, height=0.6)
-        ax.scatter(d["min"].astype(float), y, marker="|", s=200, color="#333333", label="min",
-                   zorder=3)
-        ax.scatter(d["max"].astype(float), y, marker="|", s=200, color=PALETTE[1],
-                   label="max", zorder=3)
-        ax.set_title("Count quotas: places against min and max", fontsize=10, loc="left")
-        for yy, v in zip(y, values, strict=True):
-            ax.text(float(v), float(yy), f" {v:,.0f}", va="center", fontsize=7)
+        values = d["places"].astype(float).tolist()
+        marks, legend = [], []
+        for bound, colour in (("min", "#333333"), ("max", PALETTE[1])):
+            cells = [Mark(i, v, colour) for i, v in enumerate(d[bound]) if _finite(v) is not None]
+            marks += cells
+            legend += [Key(bound, colour, "mark")] if cells else []
+        panel = Panel("Count quotas: places against min and max",
+                      [Bar(i, v, c, f"{v:,.0f}") for i, (v, c) in
+                       enumerate(zip(values, colours, strict=True))],
+                      marks=marks, legend=legend)
     else:
-        achieved = d["achieved_share"].astype(float).fillna(0).to_numpy() * 100
-        ax.barh(y, achieved, color=colours, height=0.6)
-        ax.scatter(d["share"].astype(float) * 100, y, marker="|", s=200, color="#333333",
-                   label="bound", zorder=3)
-        ax.set_xlim(0, 100)
-        ax.set_title("Share quotas: achieved share against the bound (%)", fontsize=10,
-                     loc="left")
-        for yy, v in zip(y, achieved, strict=True):
-            ax.text(float(v), float(yy), f" {v:.1f}%", va="center", fontsize=7)
-    ax.set_yticks(y, d["label"].tolist())
-    ax.set_ylim(-0.6, len(d) - 0.4)
-    ax.tick_params(labelsize=8)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    _margins(fig, d["label"], len(d), right=0.93)
-    return svg(fig, key)
+        achieved = (d["achieved_share"].astype(float).fillna(0) * 100).tolist()
+        marks = [Mark(i, 100 * float(v), "#333333") for i, v in enumerate(d["share"])]
+        panel = Panel("Share quotas: achieved share against the bound (%)",
+                      [Bar(i, v, c, f"{v:.1f}%") for i, (v, c) in
+                       enumerate(zip(achieved, colours, strict=True))],
+                      top=100, marks=marks, legend=[Key("bound", "#333333", "mark")])
+    return bar_chart(d["label"].tolist(), [panel], key)
 
 
 def budget_chart(budget: pd.DataFrame, key: str) -> str:
     """Spent against the cap of each envelope, in percent, annotated with the amounts."""
-    from matplotlib.figure import Figure
-
     b = budget[budget["cap"].notna()]
     if b.empty:
         return ""
-    b = b.iloc[::-1]
-    fig = Figure(figsize=(10, 0.9 + 0.36 * len(b)))
-    ax = fig.subplots()
-    use = (b["spent"].astype(float) / b["cap"].astype(float).clip(lower=1) * 100).to_numpy()
+    use = (b["spent"].astype(float) / b["cap"].astype(float).clip(lower=1) * 100).tolist()
     labels = [_short(str(e), 48) for e in b["envelope"]]
-    ax.barh(labels, [100] * len(b), color="#e6ebf0")
-    ax.barh(labels, np.minimum(use, 100), color=[PALETTE[3] if u > 100 + 1e-9 else PALETTE[0]
-                                                for u in use])
-    for y, (u, s, c) in enumerate(zip(use, b["spent"], b["cap"], strict=True)):
-        ax.text(min(u, 100), y, f" {u:.1f}%  ({float(s) / 1e9:,.2f} of {float(c) / 1e9:,.2f} "
-                "billion VND)", va="center", fontsize=8)
-    ax.set_xlim(0, 130)
-    ax.set_title("Budget use: spent as a share of each envelope's cap (%)", fontsize=10,
-                 loc="left")
-    ax.tick_params(labelsize=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    _margins(fig, labels, len(labels))
-    return svg(fig, key)
+    bars = [Bar(i, min(u, 100), PALETTE[3] if u > 100 + 1e-9 else PALETTE[0],
+                f"{u:.1f}%  ({float(s) / 1e9:,.2f} of {float(c) / 1e9:,.2f} billion VND)")
+            for i, (u, s, c) in enumerate(zip(use, b["spent"], b["cap"], strict=True))]
+    return bar_chart(labels, [
+        Panel("Budget use: spent as a share of each envelope's cap (%)", bars, top=100,
+              tracks=True)], key)
 
 
 def figure(svg_text: str, caption: str = "") -> str:
