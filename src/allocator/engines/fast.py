@@ -376,6 +376,14 @@ def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.c
         return model, None, None, 0
     weight = problem.fixed_cost[model.y_prog].astype(float) + 1.0
     base_lo, base_hi = model.col_lower[ys].copy(), model.col_upper[ys].copy()
+
+    def node_model(fix: dict[int, float]) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+        """The model of a node (its run variables fixed) and its ``y`` bounds."""
+        lo, hi = base_lo.copy(), base_hi.copy()
+        for k, val in fix.items():
+            lo[k] = hi[k] = val
+        return replace(model, col_lower=_with(model.col_lower, ys, lo),
+                       col_upper=_with(model.col_upper, ys, hi)), lo, hi
     counter = 0
     heap: list[tuple[float, int, dict[int, float], np.ndarray]] = [(-bound, 0, {}, x_lp)]
     nodes = 0
@@ -389,11 +397,7 @@ def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.c
         j = int(frac[np.argmax(weight[frac] * np.minimum(v, 1 - v))])
         for value in (1.0, 0.0):
             child = {**fix, j: value}
-            lo, hi = base_lo.copy(), base_hi.copy()
-            for k, val in child.items():
-                lo[k] = hi[k] = val
-            node = replace(model, col_lower=_with(model.col_lower, ys, lo),
-                           col_upper=_with(model.col_upper, ys, hi))
+            node, lo, hi = node_model(child)
             lp.set_bounds(ys, lo, hi)
             status, pi_n, x_n, _ = _column_generation(lp, problem, node, a_t, deadline)
             nodes += 1
@@ -410,11 +414,7 @@ def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.c
         return model, None, (-heap[0][0] if heap else None), nodes
     _, _, fix, _ = heapq.heappop(heap)
     open_bound = max((-h[0] for h in heap), default=None)
-    lo, hi = base_lo.copy(), base_hi.copy()
-    for k, val in fix.items():
-        lo[k] = hi[k] = val
-    leaf = replace(model, col_lower=_with(model.col_lower, ys, lo),
-                   col_upper=_with(model.col_upper, ys, hi))
+    leaf, lo, hi = node_model(fix)
     # The leaf's LP again, for its duals and plan (the heap kept only its plan).
     lp.set_bounds(ys, lo, hi)
     status, pi_l, x_l, _ = _column_generation(lp, problem, leaf, a_t, deadline)
