@@ -370,36 +370,45 @@ def summary_data(problem: ProblemData, result: Result) -> dict[str, Any]:
                       "removed_by_rule": dict(sorted(problem.removed_by_rule.items()))}
     sol = result.solution
     if sol is not None:
-        kpis = sol.kpis()
-        data["kpis"] = kpis
-        data["score"] = sol.score
-        data["penalty"] = round(sol.penalty, 6)
-        genders = _text(problem.candidates, "gender")[problem.pair_c[sol.placed]]
-        data["women_share"] = float((genders == "F").mean()) if len(genders) else None
-        placed = np.zeros(problem.n_candidates, dtype=bool)
-        placed[problem.pair_c[sol.placed]] = True
-        data["not_placed"] = {"total": int((~placed).sum()),
-                              "eligible_for_nothing": int((n_pairs == 0).sum()),
-                              "eligible_not_chosen": int(((n_pairs > 0) & ~placed).sum())}
-        data["breakdown"] = {
-            f"by_{key}": {str(r["group"]): {k: r[k] for k in ("places", "persons", "women",
-                                                              "cost_per_person", "fixed_cost",
-                                                              "cost")}
-                          for r in _records(frame)}
-            for key, frame in breakdowns(sol).items()
-        }
-        quotas = quota_table(sol)
-        data["quotas"] = [
-            {"name": q["quota"], "group": q["group"], "kind": q["kind"], "min": q["min"],
-             "max": q["max"], "share": q["share"], "places": q["places"],
-             "of_places": q["of_places"] or 0, "achieved_share": q["achieved_share"],
-             "value": q["value"], "slack": q["slack"], "binding": q["binding"],
-             "soft": q["soft"], "broken_by": q["broken_by"], "penalty": q["penalty"]}
-            for q in _records(quotas)
-        ]
-        data["budget"] = [{k: b[k] for k in ("envelope", "cap", "spent", "left")}
-                          for b in _records(budget_table(sol))]
+        # The plan's figures, computed once: the workbook, the report and summary.json share
+        # them (a Solution belongs to one problem).
+        data.update(sol.memo("summary_figures", lambda: _plan_figures(problem, sol, n_pairs)))
     data["warnings"] = [str(w) for w in problem.warnings]
+    return data
+
+
+def _plan_figures(problem: ProblemData, sol: Solution, n_pairs: np.ndarray) -> dict[str, Any]:
+    """The part of ``summary.json`` that depends on the plan only."""
+    data: dict[str, Any] = {}
+    kpis = sol.kpis()
+    data["kpis"] = kpis
+    data["score"] = sol.score
+    data["penalty"] = round(sol.penalty, 6)
+    genders = _text(problem.candidates, "gender")[problem.pair_c[sol.placed]]
+    data["women_share"] = float((genders == "F").mean()) if len(genders) else None
+    placed = np.zeros(problem.n_candidates, dtype=bool)
+    placed[problem.pair_c[sol.placed]] = True
+    data["not_placed"] = {"total": int((~placed).sum()),
+                          "eligible_for_nothing": int((n_pairs == 0).sum()),
+                          "eligible_not_chosen": int(((n_pairs > 0) & ~placed).sum())}
+    data["breakdown"] = {
+        f"by_{key}": {str(r["group"]): {k: r[k] for k in ("places", "persons", "women",
+                                                          "cost_per_person", "fixed_cost",
+                                                          "cost")}
+                      for r in _records(frame)}
+        for key, frame in breakdowns(sol).items()
+    }
+    quotas = quota_table(sol)
+    data["quotas"] = [
+        {"name": q["quota"], "group": q["group"], "kind": q["kind"], "min": q["min"],
+         "max": q["max"], "share": q["share"], "places": q["places"],
+         "of_places": q["of_places"] or 0, "achieved_share": q["achieved_share"],
+         "value": q["value"], "slack": q["slack"], "binding": q["binding"],
+         "soft": q["soft"], "broken_by": q["broken_by"], "penalty": q["penalty"]}
+        for q in _records(quotas)
+    ]
+    data["budget"] = [{k: b[k] for k in ("envelope", "cap", "spent", "left")}
+                      for b in _records(budget_table(sol))]
     return data
 
 
