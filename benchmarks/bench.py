@@ -14,8 +14,8 @@ imports, load, rules, solve, write), its CPU time, the CPU time of ``solve()`` a
 CPU``: all threads, and the HiGHS child process that large MIPs run in; the fairest comparison
 on a shared machine), the objective, the proven bound, the gap, and the peak resident memory
 (``ru_maxrss`` from ``os.wait4``: the largest of the run's process and the HiGHS child process
-it waited for — not their sum). Tables report medians over the ``--repeat`` runs and the ratios of each
-baseline's times to the default engine's. The markdown goes to stdout and to ``--out``.
+it waited for — not their sum). Tables report medians over the ``--repeat`` runs and the ratios
+of each baseline's times to the default engine's. The markdown goes to stdout and to ``--out``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
-import resource
 import tempfile
 import time
 from pathlib import Path

@@ -589,8 +589,8 @@ def build_problem(scenario: Scenario, tables: Tables | None = None,
         if quota.proportional is not None and len(quota.per_keys) > 1:
             issues.append(Issue(file, key=f"{where}.per", message="proportional takes one per "
                                 "key (the groups that share the places)"))
-        elif quota.proportional is not None and quota.per_keys and sel.side(
-                quota.per_keys[0]) is not None and sel.side(quota.per_keys[0])[0] != "c":
+        elif quota.proportional is not None and quota.per_keys and (
+                side := sel.side(quota.per_keys[0])) is not None and side[0] != "c":
             issues.append(Issue(file, key=f"{where}.per", message="proportional shares by "
                                 "headcount need a candidate attribute (e.g. agency)"))
         if len([x for x in issues if x.severity is Severity.ERROR]) == before:
@@ -652,7 +652,7 @@ def suspicious(problem: ProblemData, file: str) -> list[Issue]:
             reach = min(places, persons * int(problem.scenario.rules.max_programs_per_candidate))
             if reach <= row.hi:
                 idle.setdefault(row.name, []).append((row.group, reach))
-    groups_of = {}
+    groups_of: dict[str, int] = {}
     for row in problem.rows:
         if row.family == "quota" and row.kind == "count":
             groups_of[row.name] = groups_of.get(row.name, 0) + 1

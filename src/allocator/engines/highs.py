@@ -121,7 +121,7 @@ def _watch(h: highspy.Highs, sink: _Sink) -> None:
     """Subscribe ``sink`` to ``h``'s MIP callbacks (once per HiGHS object)."""
     if getattr(h, "_allocator_sink", None) is not None:
         return
-    h._allocator_sink = sink
+    h._allocator_sink = sink  # type: ignore[attr-defined]
 
     def on_interrupt(event: object) -> None:
         data = event.data_out  # type: ignore[attr-defined]
@@ -158,7 +158,7 @@ def run_until(h: highspy.Highs, deadline: float) -> None:
 
         for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
             callback.subscribe(check)
-        h._allocator_deadline = state
+        h._allocator_deadline = state  # type: ignore[attr-defined]
     state["deadline"] = deadline
     h.run()
 
