@@ -166,6 +166,24 @@ def test_a_programme_that_reaches_its_minimum_runs_and_pays_its_fixed_cost(make_
     assert result.solution.kpis()["cost_fixed_total"] == 10 * M
 
 
+def test_a_delegation_the_lp_runs_part_way_is_branched_on_and_left_out(make_scenario):
+    # D1 (min 3, 10 M fixed, 1 M a place) would take A–D at 100 each, but 3 places cost 13 M
+    # and the envelope is 9 M: D1 cannot run. The LP runs it part-way (it pays part of the fixed
+    # cost), so the default engine must branch on D1's run variable before it can prove
+    # that the best plan is B, C, D in P2: 3 × 60 = 180, 3 M.
+    path = make_scenario(
+        candidates=[{"candidate_id": c} for c in "ABCD"],
+        programs=[{"program_id": "D1", "capacity": 4, "min_size": 3, "fixed_cost": 10 * M},
+                  {"program_id": "P2", "capacity": 3}],
+        pairs=scores(*[(c, "D1", 100) for c in "ABCD"], ("A", "P2", 50),
+                     *[(c, "P2", 60) for c in "BCD"]),
+        budget={"total": 9 * M},
+    )
+    result = solved(path)
+    assert_optimal(result, 180, 3 * M, [("B", "P2"), ("C", "P2"), ("D", "P2")])
+    assert result.stats["run_branching"]["nodes"] >= 1
+
+
 # --------------------------------------------------------------------------------------------
 # Per person: programmes per person and per mode, must_train, forced.
 # --------------------------------------------------------------------------------------------
