@@ -223,22 +223,20 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     levels.append("optimal" if optimal else "feasible")
     values = _values(solver, model.n_cols)
     if optimal:
-        best = int(round(solver.objective_value))
-        _add_row(cp.proto, im.score, best, _BIG)
-        _set_objective(cp.proto, im.cost, minimise=True)
-        _hint(cp.proto, values)
-        status2, solver2 = _run(cp, deadline - time.perf_counter(), workers, seed)
-        levels.append(_level_status(status2))
-        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = _values(solver2, model.n_cols)
-        if tie_break and status2 == cp_model.OPTIMAL:
-            _add_row(cp.proto, im.cost, -_BIG, int(round(solver2.objective_value)))
-            _set_objective(cp.proto, im.tie, minimise=True)
+        # Level 2: least cost with the best score held; level 3: the tie-break with that cost
+        # held. Each level starts from the previous level's plan.
+        held = (im.score, int(round(solver.objective_value)), _BIG)
+        for coef, last in ((im.cost, not tie_break), (im.tie, True)):
+            _add_row(cp.proto, *held)
+            _set_objective(cp.proto, coef, minimise=True)
             _hint(cp.proto, values)
-            status3, solver3 = _run(cp, deadline - time.perf_counter(), workers, seed)
-            levels.append(_level_status(status3))
-            if status3 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                values = _values(solver3, model.n_cols)
+            status_k, solver_k = _run(cp, deadline - time.perf_counter(), workers, seed)
+            levels.append(_level_status(status_k))
+            if status_k in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                values = _values(solver_k, model.n_cols)
+            if last or status_k != cp_model.OPTIMAL:
+                break
+            held = (im.cost, -_BIG, int(round(solver_k.objective_value)))
     chosen = np.asarray(values[: model.n_x]) > 0
     solution = Solution(problem, chosen)
     objective = solution.objective
