@@ -15,14 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
 from allocator.engines.model import INF, LinearModel, build_model
-from allocator.problem import ProblemData
-from allocator.result import Result, Status, relative_gap
-from allocator.solution import Solution
+
+if TYPE_CHECKING:  # imported in solve(): the child process (highs_child) needs none of them
+    from allocator.problem import ProblemData
+    from allocator.result import Result
 
 NAME = "highs"
 _MS = highspy.HighsModelStatus
@@ -343,6 +345,9 @@ def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | N
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
           tie_break: bool = True, model: LinearModel | None = None) -> Result:
     """Solve ``problem`` with HiGHS; the plan's figures are recomputed by the Solution."""
+    from allocator.result import Result, Status, relative_gap
+    from allocator.solution import Solution
+
     t0 = time.perf_counter()
     model = model or build_model(problem)
     build_s = time.perf_counter() - t0

@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from allocator.problem import ProblemData
+if TYPE_CHECKING:  # the HiGHS child process needs the arrays, not pandas
+    from allocator.problem import ProblemData
 
 INF = float("inf")
 
