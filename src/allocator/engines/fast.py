@@ -497,7 +497,7 @@ class _Level1Run:
     stats: dict[str, Any]
 
 
-def _level1(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
+def _level1(model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
             x_lp: np.ndarray, d: np.ndarray, z_start: float | None,
             best: tuple[float, np.ndarray] | None, deadline: float, workers: int,
             seed: int) -> _Level1Run:
@@ -505,7 +505,6 @@ def _level1(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix, raw_
     ``d``): a plan from the LP's support, then reduced-cost fixing and small MIPs, lowering the
     target until it is reached. ``z_start``: the score of a known plan of this model, if any;
     ``best``: a known plan (of this model) to beat."""
-    del problem
     stats: dict[str, Any] = {}
     integral = model.integral_score
     step = float(model.score_step) if integral else 0.0
@@ -673,7 +672,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
             if np.any(full < node_model.col_lower - 1e-9) or \
                     np.any(full > node_model.col_upper + 1e-9):
                 leaf_start = None  # the greedy plan is not in the leaf: no target from it
-        leaf_run = _level1(problem, node_model, a_csr, node_lp[0], node_lp[2], node_lp[3],
+        leaf_run = _level1(node_model, a_csr, node_lp[0], node_lp[2], node_lp[3],
                            leaf_start, None, deadline, workers, seed)
         stats["leaf"] = leaf_run.stats
     tree = model.floor_score(open_bound) if open_bound is not None else None
@@ -685,7 +684,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     else:
         # Not settled by a leaf: the whole problem, from the leaf's plan if there is one
         # (a plan of the whole problem too).
-        run = _level1(problem, model, a_csr, bound, x_lp, d, z_start,
+        run = _level1(model, a_csr, bound, x_lp, d, z_start,
                       leaf_run.best if leaf_run is not None else None, deadline, workers, seed)
         stats["level1"] = run.stats
         raw_bound = bound
