@@ -12,8 +12,9 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-from test_export import HOSTILE, tiny_plan  # noqa: F401  (the shared, solved-once fixture)
+from test_export import HOSTILE, read_csv_rows, tiny_plan  # noqa: F401  (solved once)
 
+from allocator.export import is_formula_like
 from allocator.workbook import FIXED_TIMESTAMP, Workbook, column_letter, sheet_name
 
 FIRST_SHEETS = ["Summary", "Placements", "Quotas", "Budget", "By group", "Programmes",
@@ -178,6 +179,47 @@ def test_the_workbook_properties_are_fixed_so_the_bytes_repeat(wb, tiny_plan):  
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def _as_csv_text(value: object) -> str:
+    """A cell read back by openpyxl, as assignments.csv writes the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_cell(text: str) -> str:
+    """A CSV cell without the quote that neutralises a formula (the workbook uses a style)."""
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+
+
+def test_the_placements_sheet_reads_back_as_the_csv(wb, tiny_plan):  # noqa: F811
+    csv_rows = read_csv_rows(tiny_plan.out / "assignments.csv")
+    sheet_rows = rows_of(wb["Placements"])
+    assert len(sheet_rows) == len(csv_rows) == 3
+    assert set(sheet_rows[0]) == set(csv_rows[0])
+    for sheet_row, csv_row in zip(sheet_rows, csv_rows, strict=True):
+        assert {k: _as_csv_text(v) for k, v in sheet_row.items()} == {
+            k: _csv_cell(v) for k, v in csv_row.items()}
+
+
+def test_the_rosters_and_agency_sheets_hold_the_csv_rows_of_their_programme_or_agency(
+        wb, tiny_plan):  # noqa: F811
+    csv_rows = read_csv_rows(tiny_plan.out / "assignments.csv")
+    for sheet, key in (("P1", "program_id"), ("P2", "program_id"), ("Sở Y tế", "agency"),
+                       ("Sở Nội vụ", "agency")):
+        rows = rows_of(wb[sheet], header_row=2)
+        expected = [r for r in csv_rows if r[key] == sheet]
+        assert sorted(r["candidate_id"] for r in rows) == sorted(
+            r["candidate_id"] for r in expected), sheet
+        by_id = {r["candidate_id"]: r for r in expected}
+        for row in rows:
+            assert {k: _as_csv_text(v) for k, v in row.items()} == {
+                k: _csv_cell(by_id[row["candidate_id"]][k]) for k in row}, sheet
+
+
 # --------------------------------------------------------------------------------------------
 # The writer on its own.
 # --------------------------------------------------------------------------------------------
@@ -224,6 +266,30 @@ def test_the_writer_round_trips_types_and_strips_illegal_characters(tmp_path):
     assert [r["flag"] for r in rows] == [True, False, True, False]
     assert rows[0]["when"] == dt.datetime(2024, 1, 2) and rows[1]["when"] is None
     assert [r["list"] for r in rows] == ["a;b", None, "c", "d;e"]
+
+
+def test_plain_and_awkward_texts_read_back_as_written_whatever_their_column_holds(tmp_path):
+    awkward = ["=1+1", "+1", "-2", "@x", "\tlead tab", " lead", "trail ", "a\tb", "two\nlines",
+               "\nfirst", "last\n", "cr\rhere", "nbsp\u00a0", "bell\x07"]
+    plain = ["Lê Văn Tám", "a & b < c > d", "line one\nline two", '"quoted"', "007"]
+    frame = pd.DataFrame({
+        "plain": plain * 3,  # a column of plain texts only (checked and escaped in one pass)
+        "mixed": (plain + awkward)[:15],  # plain texts beside awkward ones
+        "lists": [("a", "b"), ("=c",), (), ("d e",), ("x",)] * 3,
+    })
+    wb = Workbook()
+    wb.add("Data", frame)
+    wb.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Data"]
+    rows = rows_of(ws)
+    assert [r["plain"] for r in rows] == plain * 3
+    expected = [t.replace("\x07", "") for t in (plain + awkward)[:15]]
+    assert [r["mixed"] for r in rows] == expected
+    assert [r["lists"] for r in rows] == ["a;b", "=c", None, "d e", "x"] * 3
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type == "s" or cell.value is None, cell.coordinate
+            assert cell.quotePrefix == is_formula_like(cell.value), cell.coordinate
 
 
 def test_an_empty_frame_gives_a_header_only_sheet(tmp_path):

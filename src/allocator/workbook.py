@@ -51,7 +51,13 @@ MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
 MAX_ROWS = 1_048_576
 FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ILLEGAL_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+ILLEGAL_XML = re.compile(f"[{_ILLEGAL_XML_CHARS}]")
+#: In texts joined by NUL (which no cell text holds) and framed by it, what makes one more than
+#: plain text (see _text_bodies): a formula start or white space first, white space last, a tab
+#: or CR, or a character XML cannot hold.
+_NOT_PLAIN = re.compile(r"\x00[=+\-@\s]|\s\x00|[\t\r"
+                        + _ILLEGAL_XML_CHARS.replace("\x00", "\x01") + "]")
 
 #: Column formats a sheet may ask for, by name.
 FORMATS = ("general", "money", "date", "percent", "decimal", "integer", "wrap")
@@ -177,11 +183,32 @@ def _number_cell(value: float | int, style: int) -> str:
         f'"{s}><v>{value}</v></c>'
 
 
-def _cells(values: pd.Series, fmt: str) -> list[str | None]:
+def _text_bodies(texts: Iterable[str], style: int) -> dict[str, str]:
+    """The distinct non-empty texts of a column, each to its cell body (as :func:`_text_cell`).
+
+    Most columns hold plain text only (no formula start, no white space at either end, no tab,
+    CR or character XML cannot hold, not too long): those are checked and escaped in one pass
+    over the texts joined by NUL. A column with any other text takes :func:`_text_cell` text by
+    text.
+    """
+    texts = list(texts)
+    s = f' s="{style}"' if style else ""
+    joined = "\x00".join(texts)
+    if (joined.count("\x00") == len(texts) - 1 and _NOT_PLAIN.search(f"\x00{joined}\x00") is None
+            and max(map(len, texts), default=0) <= MAX_CELL_TEXT):
+        escaped = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return {t: (f'"{s} t="inlineStr"><is><t>{e}</t></is></c>' if "\n" not in e else
+                    f'"{s} t="inlineStr"><is><t xml:space="preserve">{e}</t></is></c>')
+                for t, e in zip(texts, escaped.split("\x00"), strict=True)}
+    return {t: _text_cell(t, style) for t in texts}
+
+
+def _cells(values: pd.Series, fmt: str, objects: list[Any] | None = None) -> list[str | None]:
     """One column as cell bodies (``None`` for an empty cell), with its format's style.
 
     The hot loop of a large workbook: numbers are formatted in one comprehension, and each
     distinct text is rendered once (agencies, titles and codes repeat down a column).
+    ``objects`` is ``values.astype(object).tolist()`` when the caller has it already.
     """
     style = STYLE_OF[fmt]
     if len(values) == 0:
@@ -194,27 +221,31 @@ def _cells(values: pd.Series, fmt: str) -> list[str | None]:
                 for v in days]
     if pd.api.types.is_bool_dtype(values.dtype):
         return [f'" t="b"><v>{int(bool(v))}</v></c>' for v in values.tolist()]
+    if objects is None:
+        objects = values.astype(object).tolist()
     if pd.api.types.is_integer_dtype(values.dtype):
+        if isinstance(values.dtype, np.dtype):  # no missing values
+            return [f'"{s}><v>{v}</v></c>' for v in objects]
         return [None if v is None or v is pd.NA else f'"{s}><v>{int(v)}</v></c>'
-                for v in values.astype(object).tolist()]
+                for v in objects]
     if pd.api.types.is_float_dtype(values.dtype):
         floats = values.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
         return [None if v != v else (
             (f'"{s}><v>{int(v)}</v></c>' if v.is_integer() else f'"{s}><v>{v!r}</v></c>')
             if abs(v) != np.inf else _text_cell(str(v), S_GENERAL)) for v in floats]
     if pd.api.types.is_numeric_dtype(values.dtype):
-        return [_any_cell(v, style) for v in values.astype(object).tolist()]
-    memo: dict[str, str | None] = {}
-    out: list[str | None] = []
-    for v in values.astype(object).tolist():
-        if type(v) is str:
-            body = memo.get(v, "")
-            if body == "":
-                body = memo[v] = _text_cell(v, style) if v else None
-            out.append(body)
-        else:
-            out.append(_any_cell(v, style))
-    return out
+        return [_any_cell(v, style) for v in objects]
+    kinds = set(map(type, objects))
+    if any(issubclass(k, tuple | list) for k in kinds):
+        # Lists (``a;b``) become their text first, so that they share the text path.
+        objects = [";".join(str(x) for x in v) if isinstance(v, tuple | list) else v
+                   for v in objects]
+        kinds = set(map(type, objects))
+    if kinds == {str}:
+        bodies: dict[str, str | None] = {**_text_bodies(set(objects) - {""}, style), "": None}
+        return list(map(bodies.__getitem__, objects))
+    bodies = {**_text_bodies({v for v in objects if type(v) is str and v}, style), "": None}
+    return [bodies[v] if type(v) is str else _any_cell(v, style) for v in objects]
 
 
 def _any_cell(value: Any, style: int) -> str | None:
@@ -242,15 +273,19 @@ def _any_cell(value: Any, style: int) -> str | None:
     return _text_cell(text, style)
 
 
-def _width(values: pd.Series, header: str, fmt: str) -> float:
-    """A column width (in characters) that fits the header and the first values."""
+def _width(values: pd.Series, header: str, fmt: str, objects: list[Any] | None = None) -> float:
+    """A column width (in characters) that fits the header and the first values.
+
+    ``objects`` is ``values.astype(object).tolist()`` when the caller has it already.
+    """
     if fmt == "date" or pd.api.types.is_datetime64_any_dtype(values.dtype):
         longest = 10
     elif fmt == "percent":
         longest = 6
     else:
-        sample = [v for v in set(values.iloc[:2000].astype(object).tolist())
-                  if v is not None and v is not pd.NA and v == v]
+        first = (values.iloc[:2000].astype(object).tolist() if objects is None
+                 else objects[:2000])
+        sample = [v for v in set(first) if v is not None and v is not pd.NA and v == v]
         if fmt == "money" and pd.api.types.is_numeric_dtype(values.dtype):
             longest = max((len(f"{v:,.0f}") for v in sample), default=0)
         elif fmt == "wrap":
@@ -472,12 +507,19 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
            f'<selection pane="bottomLeft" activeCell="{first}" sqref="{first}"/>'
            "</sheetView></sheetViews>")
     yield '<sheetFormatPr defaultRowHeight="15"/>'
+    # Each column is read once: its values as Python objects serve its width, its cells and
+    # its links (dates need none: their width is fixed and their cells are computed apart).
+    series = [frame[c] for c in frame.columns]
+    objects: list[list[Any] | None] = [
+        None if pd.api.types.is_datetime64_any_dtype(v.dtype) else v.astype(object).tolist()
+        for v in series]
     if columns:
         cols = "".join(
             f'<col min="{j + 1}" max="{j + 1}" '
-            f'width="{_width(frame[c], c, f if isinstance(f, str) else "general"):.1f}" '
+            f'width="{_width(v, c, f if isinstance(f, str) else "general", o):.1f}" '
             'customWidth="1"/>'
-            for j, (c, f) in enumerate(zip(frame.columns, formats, strict=True)))
+            for j, (v, c, f, o) in enumerate(zip(series, frame.columns, formats, objects,
+                                                 strict=True)))
         yield f"<cols>{cols}</cols>"
     yield "<sheetData>"
     if sheet.title:
@@ -485,17 +527,19 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
     header = "".join(f'<c r="{letters[j]}{top}{_text_cell(c, S_HEADER)}'
                      for j, c in enumerate(columns))
     yield f'<row r="{top}">{header}</row>'
-    bodies = [_cells(frame[c], f) if isinstance(f, str) else
-              [_any_cell(v, STYLE_OF[g]) for v, g in zip(frame[c].astype(object), f,
-                                                          strict=True)]
-              for c, f in zip(frame.columns, formats, strict=True)]
+    bodies = [_cells(v, f, o) if isinstance(f, str) else
+              [_any_cell(x, STYLE_OF[g]) for x, g in zip(
+                  v.astype(object).tolist() if o is None else o, f, strict=True)]
+              for v, f, o in zip(series, formats, objects, strict=True)]
     hyperlinks: list[str] = []
     for column, targets in sheet.links.items():
         j = columns.index(str(column))
         cells = bodies[j]
-        values = frame[column].astype(object)
+        values = objects[j]
+        if values is None:
+            values = series[j].astype(object).tolist()
         for i, target in enumerate(targets):
-            value = values.iat[i]
+            value = values[i]
             if target is None or cells[i] is None or is_formula_like(value):
                 continue
             cells[i] = _text_cell(str(value), S_LINK)
