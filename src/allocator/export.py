@@ -14,6 +14,7 @@ result give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -86,9 +87,24 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if _is_text_column(out[col]):
-            out[col] = out[col].astype(object).map(neutralise)
+            values = out[col].astype(object)
+            if _has_formula_like(values.tolist()):
+                values = values.map(neutralise)
+            out[col] = values
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+#: A formula start at the beginning of a text, in texts joined (and framed) by NUL.
+_FORMULA_AFTER_NUL = re.compile("\x00[" + re.escape("".join(FORMULA_START)) + "]")
+
+
+def _has_formula_like(values: list[Any]) -> bool:
+    """Whether any value is formula-like text (one search over the texts joined by NUL; a NUL
+    inside a text can only make it answer True for nothing, never miss one)."""
+    texts = values if set(map(type, values)) == {str} else [
+        v for v in values if isinstance(v, str)]
+    return bool(texts) and _FORMULA_AFTER_NUL.search("\x00" + "\x00".join(texts)) is not None
 
 
 def json_default(value: Any) -> Any:
@@ -119,12 +135,13 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             values = out[col]
-            if values.dropna().map(float.is_integer).all():
-                out[col] = values.astype("Int64")
+            present = values.dropna().to_numpy(dtype=np.float64)
+            if np.isfinite(present).all() and (present == np.floor(present)).all():
+                out[col] = values.astype("Int64")  # every value is_integer()
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
-        elif out[col].dtype == object and len(out) and out[col].map(
-                lambda v: isinstance(v, tuple)).any():
+        elif out[col].dtype == object and len(out) and any(
+                issubclass(kind, tuple) for kind in set(map(type, out[col].tolist()))):
             out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
     return neutralise_frame(out)
 
@@ -241,9 +258,20 @@ def breakdown(sol: Solution, key: str, placed: pd.DataFrame | None = None) -> pd
 
 
 def breakdowns(sol: Solution) -> dict[str, pd.DataFrame]:
-    """:func:`breakdown` for every dimension of :data:`DIMENSIONS`."""
-    placed = placements(sol)
-    return {key: breakdown(sol, key, placed) for key, _, _ in DIMENSIONS}
+    """:func:`breakdown` for every dimension of :data:`DIMENSIONS` (computed once per plan:
+    ``summary.json``, the workbook and the report share them; each caller gets copies)."""
+
+    def compute() -> dict[str, pd.DataFrame]:
+        placed = placements(sol)
+        return {key: breakdown(sol, key, placed) for key, _, _ in DIMENSIONS}
+
+    return {key: frame.copy() for key, frame in sol.memo("breakdowns", compute).items()}
+
+
+def assignments_of(sol: Solution) -> pd.DataFrame:
+    """:meth:`Solution.assignments`, computed once per plan (the CSV, the workbook and the
+    report share it; each caller gets a copy)."""
+    return sol.memo("assignments", sol.assignments).copy()
 
 
 def quota_table(sol: Solution) -> pd.DataFrame:
@@ -424,7 +452,7 @@ def write_core(folder: Path, problem: ProblemData, result: Result,
                params: SolveParams | None = None, summary: dict[str, Any] | None = None) -> None:
     """``assignments.csv`` and ``summary.json`` (``summary`` when the caller made a richer one)."""
     if result.solution is not None:
-        write_csv(folder / "assignments.csv", result.solution.assignments())
+        write_csv(folder / "assignments.csv", assignments_of(result.solution))
     write_json(folder / "summary.json", summary or summary_data(problem, result))
 
 

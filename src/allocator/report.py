@@ -602,6 +602,7 @@ def report_html(problem: ProblemData, result: Result) -> str:
     """The whole page (see the module's docstring)."""
     from allocator.export import (
         agency_table,
+        assignments_of,
         breakdowns,
         budget_table,
         programme_table,
@@ -723,7 +724,7 @@ def report_html(problem: ProblemData, result: Result) -> str:
     body.append(html_table(agency_table(sol), {"placed_share": fmt_pct}))
 
     body.append("<h2>Lists</h2>")
-    a = sol.assignments()
+    a = assignments_of(sol)
     cols = [c for c in ("candidate_id", "full_name", "agency", "program_id", "program_title",
                         "mode", "type", "year", "cost") if c in a.columns]
     listing = a[cols].sort_values(["program_id", "candidate_id"], kind="stable")

@@ -35,6 +35,7 @@ from allocator import __version__
 from allocator.export import (
     FORMULA_START,
     agency_table,
+    assignments_of,
     breakdowns,
     budget_table,
     is_formula_like,
@@ -661,7 +662,7 @@ def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
     wb.add("Summary", summary, formats={"value": row_formats, "figure": "wrap"})
     if sol is None:
         return wb
-    assignments = sol.assignments()
+    assignments = assignments_of(sol)
     wb.add("Placements", _place_columns(assignments, PLACEMENT_FIRST))
     quotas = quota_table(sol)
     wb.add("Quotas", quotas, formats={"share": "percent", "achieved_share": "percent",
