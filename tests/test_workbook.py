@@ -292,6 +292,26 @@ def test_plain_and_awkward_texts_read_back_as_written_whatever_their_column_hold
             assert cell.quotePrefix == is_formula_like(cell.value), cell.coordinate
 
 
+def test_a_sheet_cut_from_another_is_written_as_the_same_table_added_on_its_own(tmp_path):
+    people = pd.DataFrame({
+        "candidate_id": ["C3", "C1", "C2", "C4"],
+        "full_name": ["Trần Văn Ba", "=cmd", "Lê Thị Hai", " padded"],
+        "cost": [3_000_000, 1_000_000, 2_000_000, 4_000_000],
+        "start": pd.to_datetime(["2024-03-01", "2024-01-01", None, "2024-04-01"]),
+        "fields": [("a", "b"), (), ("c",), ("d",)],
+    })
+    rows, columns = [3, 1, 0], ["full_name", "cost", "start", "fields"]
+    cut, alone = Workbook(), Workbook()
+    for wb in (cut, alone):
+        wb.add("All", people)
+    cut.add_cut("Some", "All", rows, columns, title="Three of them")
+    alone.add("Some", people.iloc[rows][columns], title="Three of them")
+    cut.save(tmp_path / "cut.xlsx")
+    alone.save(tmp_path / "alone.xlsx")
+    assert (tmp_path / "cut.xlsx").read_bytes() == (tmp_path / "alone.xlsx").read_bytes()
+    assert cut.sheets[1].shown().equals(people.iloc[rows][columns].reset_index(drop=True))
+
+
 def test_an_empty_frame_gives_a_header_only_sheet(tmp_path):
     wb = Workbook()
     wb.add("Nobody", pd.DataFrame(columns=["candidate_id", "reason"]))

@@ -310,6 +310,9 @@ class Sheet:
     ``formats`` maps a column to one of :data:`FORMATS`, or to a list with one format per row
     (a figure/value sheet mixes money, shares and text); money columns are found by name
     otherwise. ``links`` maps a column to the sheet each row's cell links to (or None).
+
+    A sheet cut from another (:meth:`Workbook.add_cut`) has that sheet as ``source`` and shows
+    the ``rows`` (positions, in this order) and ``columns`` of its frame, with its cells.
     """
 
     name: str
@@ -317,8 +320,29 @@ class Sheet:
     title: str | None = None
     formats: dict[str, str | list[str]] = field(default_factory=dict)
     links: dict[str, list[str | None]] = field(default_factory=dict)
+    source: Sheet | None = None
+    rows: np.ndarray | None = None
+    columns: list[str] | None = None
+
+    @property
+    def shown_columns(self) -> list[Any]:
+        """The columns the sheet shows, in order."""
+        return list(self.frame.columns) if self.columns is None else self.columns
+
+    @property
+    def n_rows(self) -> int:
+        """The number of rows under the header."""
+        return len(self.frame) if self.rows is None else len(self.rows)
+
+    def shown(self) -> pd.DataFrame:
+        """The table the sheet shows (for a cut, taken from its source's frame)."""
+        if self.rows is None:
+            return self.frame
+        return self.frame[self.shown_columns].take(self.rows).reset_index(drop=True)
 
     def format_of(self, column: str) -> str | list[str]:
+        if self.source is not None:
+            return self.source.format_of(column)
         if column in self.formats:
             return self.formats[column]
         if MONEY_COLUMN.search(str(column)) and pd.api.types.is_numeric_dtype(
@@ -371,6 +395,30 @@ class Workbook:
         self.sheets.append(Sheet(unique, frame, title, dict(formats or {}), dict(links or {})))
         return unique
 
+    def add_cut(self, name: str, of: str, rows: np.ndarray, columns: Iterable[str], *,
+                title: str | None = None) -> str:
+        """Add a sheet that shows ``rows`` (positions, in this order) and ``columns`` of the
+        sheet ``of``, with its formats, under its own title; returns its name.
+
+        The cells are the source's, rendered once for every sheet cut from it: a roster per
+        programme costs what its rows cost, not what a sheet of its own costs.
+        """
+        source = next(s for s in self.sheets if s.name == of)
+        if source.source is not None:
+            source = source.source
+        unique = sheet_name(name, self.names)
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) + (2 if title else 1) > MAX_ROWS:
+            raise ValueError(f"sheet {unique!r}: {len(rows):,} rows exceed Excel's "
+                             f"{MAX_ROWS:,}")
+        shown = list(columns)
+        missing = [c for c in shown if c not in source.frame.columns]
+        if missing:
+            raise ValueError(f"sheet {unique!r}: no column(s) {missing} in sheet {of!r}")
+        self.sheets.append(Sheet(unique, source.frame, title, source=source, rows=rows,
+                                 columns=shown))
+        return unique
+
     # ---- writing ---------------------------------------------------------------------------
 
     def save(self, path: Path) -> Path:
@@ -386,10 +434,14 @@ class Workbook:
             _put(zf, "xl/workbook.xml", self._workbook_xml())
             _put(zf, "xl/_rels/workbook.xml.rels", self._workbook_rels())
             _put(zf, "xl/styles.xml", STYLES_XML)
+            # The rendered columns that cut sheets take their cells from, by (source, column).
+            shared: dict[tuple[str, str], _Rendered | None] = {
+                (sheet.source.name, c): None for sheet in self.sheets
+                if sheet.source is not None for c in sheet.shown_columns}
             for i, sheet in enumerate(self.sheets, start=1):
                 info = _zip_info(f"xl/worksheets/sheet{i}.xml")
                 with zf.open(info, "w") as out:
-                    for chunk in _sheet_xml(sheet, selected=i == 1):
+                    for chunk in _sheet_xml(sheet, i == 1, shared):
                         out.write(chunk.encode("utf-8"))
         return path
 
@@ -484,21 +536,50 @@ def _header_row(sheet: Sheet) -> int:
 
 
 def _filter_ref(sheet: Sheet) -> str | None:
-    ncol = len(sheet.frame.columns)
-    if ncol == 0 or len(sheet.frame) == 0:
+    ncol = len(sheet.shown_columns)
+    if ncol == 0 or sheet.n_rows == 0:
         return None
     top = _header_row(sheet)
-    return f"A{top}:{column_letter(ncol - 1)}{top + len(sheet.frame)}"
+    return f"A{top}:{column_letter(ncol - 1)}{top + sheet.n_rows}"
 
 
-def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
+@dataclass(frozen=True)
+class _Rendered:
+    """A column of a source sheet as its cut sheets need it: the values as Python objects
+    (None for dates: their width is fixed) and the cell bodies, as arrays to take rows from."""
+
+    objects: list[Any] | None
+    bodies: np.ndarray
+
+
+def _render(values: pd.Series, fmt: str | list[str]) -> tuple[list[Any] | None,
+                                                              list[str | None]]:
+    """A column's values as Python objects (None for dates) and its cell bodies.
+
+    The objects serve the column's width, cells and links: each column is read once.
+    """
+    objects = None if pd.api.types.is_datetime64_any_dtype(values.dtype) else \
+        values.astype(object).tolist()
+    if isinstance(fmt, str):
+        return objects, _cells(values, fmt, objects)
+    every = values.astype(object).tolist() if objects is None else objects
+    return objects, [_any_cell(x, STYLE_OF[g]) for x, g in zip(every, fmt, strict=True)]
+
+
+def _sheet_xml(sheet: Sheet, selected: bool,
+               shared: dict[tuple[str, str], _Rendered | None] | None = None) -> Iterator[str]:
+    """The sheet's XML in chunks. ``shared`` holds the columns that cut sheets take from their
+    source (keys present, values filled in by whichever sheet renders the column first)."""
+    shared = {} if shared is None else shared
     frame = sheet.frame
-    columns = [str(c) for c in frame.columns]
+    shown = sheet.shown_columns
+    columns = [str(c) for c in shown]
     ncol = max(len(columns), 1)
+    n_rows = sheet.n_rows
     top = _header_row(sheet)
-    last_row = top + len(frame)
+    last_row = top + n_rows
     letters = [column_letter(j) for j in range(ncol)]
-    formats = [sheet.format_of(c) for c in frame.columns]
+    formats = [sheet.format_of(c) for c in shown]
     yield XML_HEAD + f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
     yield f'<dimension ref="A1:{letters[-1]}{last_row}"/>'
     first = f"A{top + 1}"
@@ -508,18 +589,32 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
            f'<selection pane="bottomLeft" activeCell="{first}" sqref="{first}"/>'
            "</sheetView></sheetViews>")
     yield '<sheetFormatPr defaultRowHeight="15"/>'
-    # Each column is read once: its values as Python objects serve its width, its cells and
-    # its links (dates need none: their width is fixed and their cells are computed apart).
-    series = [frame[c] for c in frame.columns]
-    objects: list[list[Any] | None] = [
-        None if pd.api.types.is_datetime64_any_dtype(v.dtype) else v.astype(object).tolist()
-        for v in series]
+    series = [frame[c] for c in shown]
+    objects: list[list[Any] | None] = []
+    bodies: list[list[str | None]] = []
+    for c, values, fmt in zip(shown, series, formats, strict=True):
+        key = ((sheet.source or sheet).name, str(c))
+        if sheet.rows is None:
+            objs, cells = _render(values, fmt)
+            if key in shared:  # sheets cut from this one take their cells from it
+                shared[key] = _Rendered(objs, np.array(cells, dtype=object))
+            objects.append(objs)
+            bodies.append(cells)
+            continue
+        rendered = shared.get(key)
+        if rendered is None:  # the source comes later: render its column here
+            objs, cells = _render(values, fmt)
+            rendered = shared[key] = _Rendered(objs, np.array(cells, dtype=object))
+        head = sheet.rows[:2000]  # the width looks at the first values only
+        objects.append(None if rendered.objects is None else
+                       [rendered.objects[i] for i in head])
+        bodies.append(rendered.bodies[sheet.rows].tolist())
     if columns:
         cols = "".join(
             f'<col min="{j + 1}" max="{j + 1}" '
             f'width="{_width(v, c, f if isinstance(f, str) else "general", o):.1f}" '
             'customWidth="1"/>'
-            for j, (v, c, f, o) in enumerate(zip(series, frame.columns, formats, objects,
+            for j, (v, c, f, o) in enumerate(zip(series, shown, formats, objects,
                                                  strict=True)))
         yield f"<cols>{cols}</cols>"
     yield "<sheetData>"
@@ -528,10 +623,6 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
     header = "".join(f'<c r="{letters[j]}{top}{_text_cell(c, S_HEADER)}'
                      for j, c in enumerate(columns))
     yield f'<row r="{top}">{header}</row>'
-    bodies = [_cells(v, f, o) if isinstance(f, str) else
-              [_any_cell(x, STYLE_OF[g]) for x, g in zip(
-                  v.astype(object).tolist() if o is None else o, f, strict=True)]
-              for v, f, o in zip(series, formats, objects, strict=True)]
     hyperlinks: list[str] = []
     for column, targets in sheet.links.items():
         j = columns.index(str(column))
@@ -547,7 +638,7 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> Iterator[str]:
             location = "'" + target.replace("'", "''") + "'!A1"
             hyperlinks.append(f'<hyperlink ref="{letters[j]}{top + 1 + i}" '
                               f"location={quoteattr(location)}/>")
-    rows = [str(top + 1 + i) for i in range(len(frame))]
+    rows = [str(top + 1 + i) for i in range(n_rows)]
     full = [[f'<c r="{letters[j]}{r}{b}' if b is not None else "" for r, b in zip(rows, col,
                                                                                  strict=True)]
             for j, col in enumerate(bodies)]
@@ -662,8 +753,8 @@ def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
     wb.add("Summary", summary, formats={"value": row_formats, "figure": "wrap"})
     if sol is None:
         return wb
-    assignments = assignments_of(sol)
-    wb.add("Placements", _place_columns(assignments, PLACEMENT_FIRST))
+    assignments = assignments_of(sol).reset_index(drop=True)  # positions are row numbers
+    placements = wb.add("Placements", _place_columns(assignments, PLACEMENT_FIRST))
     quotas = quota_table(sol)
     wb.add("Quotas", quotas, formats={"share": "percent", "achieved_share": "percent",
                                       "min": "money", "max": "money", "places": "money",
@@ -702,29 +793,36 @@ def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
     wb.add("Not placed", not_placed_reasons(problem, sol), formats={"reason": "wrap"})
     wb.add("Reserves", reserve_lists(problem, sol), formats={"note": "wrap"})
 
-    # One roster per running programme, one sheet per agency that sends someone: the narrow
-    # frames are cut by position (one groupby each, not one filter per sheet).
-    roster_frame = assignments[[c for c in ROSTER_COLUMNS if c in assignments.columns]]
-    by_program = assignments.groupby("program_id", sort=False).indices
+    # One roster per running programme, one sheet per agency that sends someone: cut from the
+    # Placements sheet by position (its cells are rendered once for all of them), each in the
+    # order of one stable sort of every placement.
+    def rows_by(by: str, order: list[str]) -> dict[Any, np.ndarray]:
+        """Each value of ``by``: the positions of its placements, sorted by ``order``."""
+        ranked = assignments.sort_values(order if len(order) > 1 else order[0],
+                                         kind="stable").index.to_numpy()
+        return {k: ranked[pos] for k, pos in
+                assignments.take(ranked).groupby(by, sort=False).indices.items()}
+
+    roster_columns = [c for c in ROSTER_COLUMNS if c in assignments.columns]
+    by_program = rows_by("program_id", ["candidate_id"])
     for row, name in zip(programmes.itertuples(index=False), roster_names, strict=True):
         if name is None:
             continue
-        people = roster_frame.take(by_program[row.program_id])
         where = ", ".join(str(v) for v in (row.mode, row.type, row.field, row.year) if v != "")
         title = (f"{row.program_id} — {row.title} ({where}): {row.placed:,} of "
                  f"{row.capacity:,} places, {_money(row.cost)} VND")
-        added = wb.add(name, people.sort_values("candidate_id", kind="stable"), title=title)
+        added = wb.add_cut(name, placements, by_program[row.program_id], roster_columns,
+                           title=title)
         assert added == name, (added, name)
-    agency_frame = assignments[[c for c in AGENCY_COLUMNS if c in assignments.columns]]
-    by_agency = assignments.groupby("agency", sort=False).indices
+    agency_columns = [c for c in AGENCY_COLUMNS if c in assignments.columns]
+    by_agency = rows_by("agency", ["program_id", "candidate_id"])
     for row, name in zip(agencies.itertuples(index=False), agency_names, strict=True):
         if name is None:
             continue
-        people = agency_frame.take(by_agency[row.agency])
         title = (f"{row.agency}: {row.persons_placed:,} of {row.candidates:,} candidates "
                  f"placed, {row.places:,} places, {_money(row.cost)} VND")
-        added = wb.add(name, people.sort_values(["program_id", "candidate_id"], kind="stable"),
-                       title=title)
+        added = wb.add_cut(name, placements, by_agency[row.agency], agency_columns,
+                           title=title)
         assert added == name, (added, name)
     return wb
 
