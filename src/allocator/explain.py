@@ -12,7 +12,7 @@ by solving a variant of the problem with :func:`allocator.solve.solve`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from allocator.problem import ProblemData, Row
 from allocator.result import Result, Status
 from allocator.rules import PairView, _field_join, evaluate, why_not
 from allocator.solution import Solution
+
+if TYPE_CHECKING:
+    from allocator.engines.model import LinearModel
 
 NOT_PLACED_COLUMNS = ["candidate_id", "full_name", "agency", "reason_kind", "reason"]
 MAX_LISTED = 3  # programmes named in a one-line reason before "…"
@@ -898,8 +901,10 @@ def _budget_checks(p: ProblemData, exact: bool | None,
     out = []
     method = "exact (MIP per envelope, HiGHS)" if exact else "greedy lower bound"
     said_infeasible = False
+    minimums = _minimums_model(p) if exact else None
     for r, row in envelopes:
-        least, how = (_least_cost_exact(p, r, time_limit) if exact else (None, ""))
+        least, how = (_least_cost_exact(p, r, time_limit, minimums)
+                      if minimums is not None else (None, ""))
         if least is None:
             least, how = _least_cost_greedy(p, row), "at least"
         if least == "infeasible":
@@ -928,10 +933,10 @@ def _budget_checks(p: ProblemData, exact: bool | None,
     return out, method
 
 
-def _least_cost_exact(p: ProblemData, r: int, time_limit: float) -> tuple[Any, str]:
-    """Least spending in envelope ``r`` subject to every minimum, budgets left out (HiGHS)."""
+def _minimums_model(p: ProblemData) -> LinearModel:
+    """The model of every minimum with budgets left out and nothing to maximise (built once:
+    :func:`_least_cost_exact` sets one envelope's spending as its objective)."""
     from allocator.diagnose import Unit, drop
-    from allocator.engines import highs
     from allocator.engines.model import build_model
 
     budget_units = [Unit("budget", row.name, rows=(i,)) for i, row in enumerate(p.rows)
@@ -939,7 +944,16 @@ def _least_cost_exact(p: ProblemData, r: int, time_limit: float) -> tuple[Any, s
     free = drop(p, budget_units)
     free = free.replace(score=np.zeros(p.n_pairs, dtype=np.int64), rows=tuple(
         replace(x, penalty=0.0) if x.soft else x for x in free.rows))
-    model = build_model(free)
+    return build_model(free)
+
+
+def _least_cost_exact(p: ProblemData, r: int, time_limit: float,
+                      minimums: LinearModel) -> tuple[Any, str]:
+    """Least spending in envelope ``r`` subject to every minimum, budgets left out (HiGHS on
+    :func:`_minimums_model`)."""
+    from allocator.engines import highs
+
+    model = minimums
     row = p.rows[r]
     cost = np.zeros(model.n_cols)
     np.add.at(cost, row.pairs, row.coef)
@@ -949,16 +963,17 @@ def _least_cost_exact(p: ProblemData, r: int, time_limit: float) -> tuple[Any, s
             cost[ycol[int(pi)]] += float(c)
     zeros = np.zeros(model.n_cols)
     # The envelope's spending is the first level's objective (maximise −spending): a first
-    # level with no objective and the spending in the second was seen to stop early.
+    # level with no objective and the spending in the second was seen to stop early. That
+    # level alone answers: an optimal plan of it spends the least there.
     model = replace(model, score=-cost, cost=zeros, tie=zeros, integral_score=True,
                     score_step=1)
-    res = highs.solve(free, time_limit, p.scenario.solver.workers, 0, tie_break=False,
-                      model=model)
-    if res.status is Status.INFEASIBLE:
+    out = highs.solve_levels(model, time_limit, p.scenario.solver.workers, 0, tie_break=False,
+                             levels=1)
+    if out.first.status == "infeasible":
         return "infeasible", ""
-    if res.solution is None or res.status is not Status.OPTIMAL:
+    if out.values is None or out.first.status != "optimal":
         return None, ""
-    value = Solution(p, res.solution.chosen).row_use[r].value
+    value = Solution(p, model.x_of(out.values)).row_use[r].value
     return float(round(value)), "exactly"
 
 
