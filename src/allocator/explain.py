@@ -23,7 +23,9 @@ from allocator.rules import PairView, _field_join, evaluate, why_not
 from allocator.solution import Solution
 
 if TYPE_CHECKING:
+    from allocator.diagnose import Diagnosis, diagnose  # re-exported (see __getattr__)
     from allocator.engines.model import LinearModel
+    from allocator.reserve import reserve_lists  # re-exported (see __getattr__)
 
 NOT_PLACED_COLUMNS = ["candidate_id", "full_name", "agency", "reason_kind", "reason"]
 MAX_LISTED = 3  # programmes named in a one-line reason before "…"
@@ -1061,8 +1063,16 @@ def run_explain(args: Any, con: Any) -> int:
     return 1
 
 
-from allocator.diagnose import Diagnosis, diagnose  # noqa: E402  (re-exported)
-from allocator.reserve import reserve_lists  # noqa: E402  (re-exported)
+def __getattr__(name: str) -> Any:
+    """The diagnosis and the reserve lists, re-exported: imported when first asked for (a
+    solve that finds a plan never needs the diagnosis's code)."""
+    if name in ("diagnose", "Diagnosis"):
+        from allocator import diagnose as module
+    elif name == "reserve_lists":
+        from allocator import reserve as module  # type: ignore[no-redef]
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(module, name)
 
 __all__ = ["not_placed_reasons", "rule_exclusions", "exclusion_lines", "NOT_PLACED_COLUMNS",
            "explain_candidate", "CandidateExplanation", "candidate_index", "feasibility_report",

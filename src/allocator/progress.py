@@ -16,13 +16,13 @@ import threading
 import time
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
-from rich.live import Live
-from rich.spinner import Spinner
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.live import Live
+    from rich.spinner import Spinner
 
 _ACTIVE: ContextVar[Progress | None] = ContextVar("allocator_progress", default=None)
 _LAST: list[Progress] = []  # the active display, for engine callbacks on solver threads
@@ -59,7 +59,7 @@ class Progress:
         self.phase_started = self.started
         self._lock = threading.Lock()
         self._live: Live | None = None
-        self._spinner = Spinner("dots", style="cyan")
+        self._spinner: Spinner | None = None  # made when the display starts
         self._token: Any = None
 
     # ---- reporting -------------------------------------------------------------------------
@@ -102,6 +102,12 @@ class Progress:
         return " · ".join(parts)
 
     def __rich__(self) -> RenderableType:
+        from rich.spinner import Spinner
+        from rich.table import Table
+        from rich.text import Text
+
+        if self._spinner is None:
+            self._spinner = Spinner("dots", style="cyan")
         grid = Table.grid(padding=(0, 1))
         grid.add_row(self._spinner, Text(self.line()))
         return grid
@@ -113,6 +119,9 @@ class Progress:
         self._token = _ACTIVE.set(self)
         _LAST.append(self)
         if self.enabled:
+            # The display's modules are imported only here: a pipe never pays for them.
+            from rich.live import Live
+
             self._live = Live(self, console=self.console, refresh_per_second=8,
                               transient=True, redirect_stdout=False, redirect_stderr=False)
             self._live.start()

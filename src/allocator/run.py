@@ -10,9 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from allocator.diagnose import Diagnosis, diagnose
 from allocator.explain import FeasibilityReport, feasibility_report
 from allocator.export import OutputExists, summary_data, write_outputs
 from allocator.problem import ProblemData, build_problem
@@ -21,6 +20,9 @@ from allocator.result import Result, Status
 from allocator.scenario import load_scenario
 from allocator.solve import SolveParams, choose_engine, solve
 from allocator.tables import read_tables
+
+if TYPE_CHECKING:
+    from allocator.diagnose import Diagnosis
 
 LABEL_WIDTH = 11
 
@@ -155,6 +157,8 @@ def solve_scenario(scenario_path: Path, *, engine: str | None = None,
     t_solve = time.perf_counter()
     diagnosis = None
     if checks and result.status is Status.INFEASIBLE:
+        from allocator.diagnose import diagnose  # only when no plan exists
+
         show.phase("diagnosing why no plan exists")
         diagnosis = diagnose(problem, time_limit=min(params.time_limit, 30.0))
     timings = {"read_s": t_read - t0, "build_s": t_build - t_read, "check_s": t_check - t_build,
