@@ -245,16 +245,17 @@ def breakdown(sol: Solution, key: str, placed: pd.DataFrame | None = None) -> pd
         ok = (at < n) & (groups[np.minimum(at, n - 1)] == prog_labels)
         fixed = np.bincount(at[ok], weights=p.fixed_cost[running][ok].astype(np.float64),
                             minlength=n)
-    places = np.bincount(inverse, minlength=n)
-    out = pd.DataFrame({
-        "group": groups.astype(object), "places": places.astype(np.int64),
-        "persons": np.asarray(persons, dtype=np.int64), "women": women.astype(np.int64),
-        "cost_per_person": per_person.round().astype(np.int64),
-        "fixed_cost": fixed.round().astype(np.int64),
+    places = np.bincount(inverse, minlength=n).astype(np.int64)
+    women_n = women.astype(np.int64)
+    cost_per_person = per_person.round().astype(np.int64)
+    fixed_cost = fixed.round().astype(np.int64)
+    return pd.DataFrame({
+        "group": groups.astype(object), "places": places,
+        "persons": np.asarray(persons, dtype=np.int64), "women": women_n,
+        "cost_per_person": cost_per_person, "fixed_cost": fixed_cost,
+        "cost": cost_per_person + fixed_cost,
+        "women_share": women_n / np.maximum(places, 1),
     })
-    out["cost"] = out["cost_per_person"] + out["fixed_cost"]
-    out["women_share"] = out["women"] / out["places"].clip(lower=1)
-    return out
 
 
 def breakdowns(sol: Solution) -> dict[str, pd.DataFrame]:
@@ -373,10 +374,16 @@ def agency_table(sol: Solution) -> pd.DataFrame:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON records (NaN as null)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-            for row in clean.to_dict(orient="records")]
+    """A frame as JSON records (NaN as null, numpy scalars as Python's), column by column."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        columns.append([(v.item() if isinstance(v, np.generic) else v) if present else None
+                        for v, present in zip(values.astype(object).tolist(),
+                                              values.notna().tolist(), strict=True)])
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(frame.columns, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def summary_data(problem: ProblemData, result: Result) -> dict[str, Any]:
