@@ -6,9 +6,13 @@ score by score (descending; ties by pair index). A pair is taken when its progra
 person has room (overall, per group limit, no consecutive overseas years), every row with an
 upper bound stays within it (soft upper bounds are treated as hard) and every hard row with a lower
 bound that the pair would lower (a share row) stays above it. Programmes left below their minimum
-size are then closed and their people offered the remaining places once more. Lower bounds that
-need places (``min`` quotas, ``must_train``) are not planned for: when the plan misses one,
-the result is ``no_solution`` with the reason, never a plan that breaks a constraint.
+size are then closed and their people offered the remaining places once more.
+
+Lower bounds that need places (``min`` quotas) are served first, before the pass by score: the
+hard rows with a lower bound, the most specific first (fewest pairs), each take their best pairs
+that fit until they are met; a programme with a minimum size is opened only with that many
+people at once (or not at all). When the plan still misses a bound, the result is
+``no_solution`` with the reason, never a plan that breaks a constraint.
 """
 
 from __future__ import annotations
@@ -125,17 +129,66 @@ class _State:
             self.act[self.k_row[j]] += sign * self.k_val[j]
 
 
-def greedy_plan(p: ProblemData) -> np.ndarray:
-    """The greedy plan as a bool per pair (it may break lower bounds; see the module doc)."""
+def _open_with(s: _State, q: int, pairs: list[int]) -> bool:
+    """Open programme ``q`` with its minimum size at once, from ``pairs`` (best first); undo
+    and return False when fewer than that many fit."""
+    need = int(s.p.min_size[q])
+    taken: list[int] = []
+    for k in pairs:
+        if len(taken) >= need:
+            break
+        if s.fits(k):
+            s.take(k)
+            taken.append(k)
+    if len(taken) < need:
+        for k in reversed(taken):
+            s.take(k, -1)
+        return False
+    return True
+
+
+def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
+    """Take the best pairs that raise each hard row still below its lower bound (most specific
+    rows first), opening programmes with a minimum size only at that size."""
+    p = s.p
+    rank = np.empty(p.n_pairs, dtype=np.int64)
+    rank[order] = np.arange(p.n_pairs)
+    by_programme: dict[int, list[int]] | None = None
+    rows = [i for i, r in enumerate(p.rows) if not r.soft and r.lo is not None and r.lo > 0]
+    for i in sorted(rows, key=lambda i: (len(p.rows[i].pairs), i)):
+        row = p.rows[i]
+        up = row.pairs[row.coef > 0]
+        for k in up[np.argsort(rank[up])].tolist():
+            if s.act[i] >= s.lo[i] - s.eps:
+                break
+            q = s.pair_p[k]
+            if s.count[q] == 0 and p.min_size[q] > 1:
+                if by_programme is None:
+                    by_programme = {}
+                    for j in order.tolist():
+                        by_programme.setdefault(s.pair_p[j], []).append(j)
+                # Its best people, this pair first (it raises the row).
+                _open_with(s, q, [k, *(j for j in by_programme[q] if j != k)])
+            elif s.fits(k):
+                s.take(k)
+
+
+def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None) -> np.ndarray:
+    """The greedy plan as a bool per pair (it may break lower bounds; see the module doc).
+
+    ``prefer`` (a bool per pair, e.g. the best plan of the transportation core alone): those
+    pairs come first in every pass, each group by score."""
     s = _State(p)
     for k in np.flatnonzero(p.forced).tolist():
         if not s.chosen[k]:
             s.take(k)  # forced: taken even if a check fails; check() will say so
-    order = np.lexsort((np.arange(p.n_pairs), -p.score))
+    first = np.zeros(p.n_pairs, dtype=bool) if prefer is None else ~prefer
+    order = np.lexsort((np.arange(p.n_pairs), -p.score, first))
     must = p.must_train[p.pair_c]
     for k in order[must[order]].tolist():
         if s.room[s.pair_c[k]] == p.max_per_candidate[s.pair_c[k]] and s.fits(k):
             s.take(k)
+    _meet_lower_bounds(s, order)
     positive = order[p.score[order] > 0].tolist()
     for k in positive:
         if s.room[s.pair_c[k]] > 0 and s.fits(k):
