@@ -344,3 +344,26 @@ def test_each_exact_engine_finds_the_exhaustive_optimum_and_checks_its_plan(
 def test_the_default_engine_is_one_of_the_engines_compared_here(make_scenario) -> None:
     path = make_scenario(candidates=[{"candidate_id": "A"}], programs=[{"program_id": "P1"}])
     assert choose_engine(load_problem(path)) in PRESENT
+
+
+@SETTINGS
+@given(spec=scenarios())
+def test_the_transportation_core_bounds_every_plan_and_greedy_plans_do_not_beat_it(
+        spec: dict[str, Any]) -> None:
+    # The core (capacities and persons only, by min-cost flow) is a relaxation: its score
+    # bounds the optimum, and is what ``fast`` reports when it has no LP in time. Greedy plans
+    # (by score, and with the core's plan first) that check are plans: never above the optimum.
+    from allocator.engines.fast import flow_plan
+    from allocator.engines.greedy import greedy_plan
+    from allocator.solution import Solution
+
+    problem, reference = problem_and_reference(spec)
+    core, bound = flow_plan(problem)
+    assert bound is not None  # integer scores here
+    if not reference.feasible:
+        return
+    assert bound >= reference.objective - 1e-9
+    for prefer in (None, core):
+        plan = Solution(problem, greedy_plan(problem, prefer))
+        if not plan.check():
+            assert plan.objective <= reference.objective + 1e-9

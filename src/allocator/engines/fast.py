@@ -431,9 +431,15 @@ def _with(values: np.ndarray, idx: np.ndarray, new: np.ndarray) -> np.ndarray:
     return out
 
 
-def flow_plan(problem: ProblemData) -> np.ndarray:
+def flow_plan(problem: ProblemData) -> tuple[np.ndarray, float | None]:
     """The best plan of the transportation core alone (capacity and one row per person; no
-    side rows), by min-cost flow: a guide to the LP's columns, not a plan."""
+    side rows, no forced pairs), by min-cost flow, and its score.
+
+    A guide to the LP's columns and to the starting plan, not a plan. Its score bounds every
+    plan's level-1 objective (every plan satisfies the core, and penalties only subtract) when
+    the scores are integers, which the flow's integer costs then represent exactly; otherwise
+    the score is None.
+    """
     from ortools.graph.python import min_cost_flow
 
     n_c, n_p, n_k = problem.n_candidates, problem.n_programs, problem.n_pairs
@@ -450,13 +456,14 @@ def flow_plan(problem: ProblemData) -> np.ndarray:
     f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     f.set_nodes_supplies(np.array([source, sink]), np.array([supply, -supply]))
     if f.solve() != f.OPTIMAL:
-        return np.zeros(n_k, dtype=bool)
-    flows = f.flows(np.arange(n_c, n_c + n_k))
-    return np.asarray(flows) > 0
+        return np.zeros(n_k, dtype=bool), None
+    chosen = np.asarray(f.flows(np.arange(n_c, n_c + n_k))) > 0
+    exact = bool(np.all(problem.score == np.round(problem.score)))
+    return chosen, (float(-f.optimal_cost()) if exact else None)
 
 
-def _initial_columns(problem: ProblemData, model: LinearModel,
-                     start: np.ndarray | None) -> np.ndarray:
+def _initial_columns(problem: ProblemData, model: LinearModel, start: np.ndarray | None,
+                     core: np.ndarray) -> np.ndarray:
     """Each person's best ``_TOP`` pairs, forced pairs, the starting plan, the transportation
     core's best plan, and every non-x column."""
     n_x = model.n_x
@@ -466,7 +473,7 @@ def _initial_columns(problem: ProblemData, model: LinearModel,
     keep = np.zeros(n_x, dtype=bool)
     keep[order[rank < _TOP]] = True
     keep |= problem.forced
-    keep |= flow_plan(problem)
+    keep |= core
     if start is not None:
         keep |= start
     return np.concatenate([np.flatnonzero(keep), np.arange(n_x, model.n_cols)])
@@ -628,18 +635,16 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     stats["build_s"] = round(time.perf_counter() - t0, 3)
 
     t = time.perf_counter()
-    plan = greedy_plan(problem)
-    start_solution = Solution(problem, plan)
-    z_start = None if start_solution.check() else float(start_solution.objective)
-    if z_start is None:
-        plan = None  # type: ignore[assignment]
+    core, core_bound = flow_plan(problem)
+    plan, z_start = _start_plan(problem, core)
     stats["start_s"] = round(time.perf_counter() - t, 3)
     stats["start_objective"] = z_start
+    stats["core_bound"] = core_bound
 
     # Level 1, LP relaxation by column generation.
     t = time.perf_counter()
     lp = _LP(model, a_csc, model.score, seed, n_base, vub_row, vub_y)
-    lp.add(_initial_columns(problem, model, plan))
+    lp.add(_initial_columns(problem, model, plan, core))
     status, pi, x_lp, rounds = _column_generation(lp, problem, model, a_t, deadline)
     stats["lp_s"] = round(time.perf_counter() - t, 3)
     log.info("LP: %d rounds, %d columns, %.2f s", rounds, len(lp.cols), stats["lp_s"])
@@ -649,7 +654,10 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
                       message="no plan satisfies every constraint (even fractionally)")
     if pi is None or x_lp is None:
-        # No LP in time: the plain MIP for what time is left.
+        if plan is not None and z_start is not None:
+            # No LP in time (national scale): the starting plan, with the core's bound.
+            return _unproven(problem, plan, core_bound, t0, stats)
+        # No LP and no plan: the plain MIP for what time is left.
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
     bound, d = lagrangian_bound(model, a_t, pi, model.score)
     stats["lp_bound"] = bound
@@ -698,7 +706,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     best = run.best
     if best is None:
         if plan is None:
-            no_plan = run.bound if tree_bound is None else min(run.bound, tree_bound)
+            no_plan = min(b for b in (run.bound, tree_bound, core_bound) if b is not None)
             return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=no_plan,
                           message="no plan found within the time limit", stats=stats)
         best = (float(z_start), model.full_vector(problem, plan))  # type: ignore[arg-type]
@@ -731,6 +739,8 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     final_bound = objective if proven else run.bound
     if tree_bound is not None:
         final_bound = min(final_bound, tree_bound)  # both bound every plan
+    if core_bound is not None:
+        final_bound = min(final_bound, core_bound)
     final_bound = max(final_bound, objective)
     if final_bound <= objective + 1e-9 * max(1.0, abs(objective)):
         final_bound = objective  # an LP bound's rounding error is no gap
@@ -739,6 +749,34 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     return Result(status, NAME, time.perf_counter() - t0, objective=solution.objective,
                   bound=final_bound, gap=relative_gap(objective, final_bound),
                   cost=solution.cost, solution=solution, stats=stats)
+
+
+def _start_plan(problem: ProblemData, core: np.ndarray) -> tuple[np.ndarray | None,
+                                                                 float | None]:
+    """The better of two greedy plans that break nothing: by score, and with the
+    transportation core's best plan ``core`` first (it settles who gets the contested places
+    with every person in view; greedy then only drops what the side rows refuse)."""
+    best: tuple[np.ndarray | None, float | None] = (None, None)
+    for prefer in (None, core):
+        plan = greedy_plan(problem, prefer)
+        solution = Solution(problem, plan)
+        if not solution.check() and (best[1] is None or solution.objective > best[1]):
+            best = (plan, float(solution.objective))
+    return best
+
+
+def _unproven(problem: ProblemData, plan: np.ndarray, bound: float | None, t0: float,
+              stats: dict[str, Any]) -> Result:
+    """A plan without the LP's proof: feasible, with whatever bound there is."""
+    solution = Solution(problem, plan)
+    objective = float(solution.objective)
+    final = None if bound is None else max(bound, objective)
+    stats["solve_s"] = round(time.perf_counter() - t0, 3)
+    # Feasible even at gap 0: the levels below (cost, tie-break) were not optimised.
+    return Result(Status.FEASIBLE, NAME, time.perf_counter() - t0, objective=solution.objective,
+                  bound=final, gap=None if final is None else relative_gap(objective, final),
+                  cost=solution.cost, solution=solution, stats=stats,
+                  message="no LP bound within the time limit: the best starting plan")
 
 
 def _plain(problem: ProblemData, model: LinearModel, deadline: float, workers: int, seed: int,
