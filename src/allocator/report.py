@@ -153,22 +153,30 @@ def html_table(frame: pd.DataFrame, formats: dict[str, Formatter] | None = None,
     columns = list(frame.columns)
     values = [shown[c].astype(object).tolist() for c in columns]
     plain = {c for c in columns if str(c) == "year" or str(c).endswith("_id")}
-    # Each column's formatter and opening tag, decided once.
-    cell_formats: list[Formatter] = []
-    opens: list[str] = []
-    for c in columns:
+    # Column by column: the formatter and the opening tag are decided once, and each distinct
+    # text is formatted once (agencies, modes and titles repeat down a column).
+    cells: list[list[str]] = []
+    for c, col in zip(columns, values, strict=True):
         f = formats.get(c, fmt_plain if c in plain else fmt_value)
         cls = "num" if c in numeric or f in (fmt_int, fmt_pct) else (
             "pre" if c in pre else "")
         if c in plain or c in ("quota", "group"):
             cls = (cls + " nowrap").strip()
-        cell_formats.append(f)
-        opens.append(f'<td class="{cls}">' if cls else "<td>")
-    for i in range(len(shown)):
-        cells = "".join(f"{td}{esc(f(col[i]))}</td>"
-                        for td, f, col in zip(opens, cell_formats, values, strict=True))
+        td = f'<td class="{cls}">' if cls else "<td>"
+        texts: dict[str, str] = {}
+        column = []
+        for v in col:
+            if type(v) is str:
+                cell = texts.get(v)
+                if cell is None:
+                    cell = texts[v] = f"{td}{esc(f(v))}</td>"
+            else:
+                cell = f"{td}{esc(f(v))}</td>"
+            column.append(cell)
+        cells.append(column)
+    for i, row in enumerate(zip(*cells, strict=True) if cells else [()] * len(shown)):
         klass = f' class="{esc(row_class[i])}"' if row_class is not None and row_class[i] else ""
-        rows.append(f"<tr{klass}>{cells}</tr>")
+        rows.append(f"<tr{klass}>{''.join(row)}</tr>")
     note = ""
     if limit is not None and len(frame) > limit:
         note = (f'<p class="note">The first {limit:,} of {len(frame):,} rows; the workbook has '
