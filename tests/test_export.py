@@ -26,6 +26,8 @@ import contextlib
 import csv
 import io
 import json
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -327,6 +329,22 @@ def test_solve_json_prints_the_summary_only(tiny_plan, tmp_path, capsys, core_on
     data = json.loads(captured.out)
     assert (data["status"], data["objective"], data["out"]) == ("optimal", 980, str(out))
     assert captured.err == ""
+
+
+def test_the_command_flushes_its_output_and_exit_code_before_it_ends_at_once(tiny_plan,
+                                                                             tmp_path):
+    # ``allocator`` (cli.run) skips the interpreter's teardown: what it printed and wrote must
+    # be whole, and its exit code the one main() returned.
+    out = tmp_path / "plan"
+    command = [sys.executable, "-m", "allocator.cli", "solve", str(tiny_plan.path), "--out",
+               str(out), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["objective"] == 980
+    assert sorted(f.name for f in out.iterdir()) == FILES
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2  # the folder exists and --force is missing
+    assert "exists" in json.loads(again.stdout)["error"]
 
 
 def test_solve_quiet_prints_nothing(tiny_plan, tmp_path, capsys, core_only):
