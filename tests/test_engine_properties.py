@@ -353,12 +353,12 @@ def test_the_transportation_core_bounds_every_plan_and_greedy_plans_do_not_beat_
     # The core (capacities and persons only, by min-cost flow) is a relaxation: its score
     # bounds the optimum, and is what ``fast`` reports when it has no LP in time. Greedy plans
     # (by score, and with the core's plan first) that check are plans: never above the optimum.
-    from allocator.engines.fast import flow_plan
     from allocator.engines.greedy import greedy_plan
+    from allocator.engines.lagrangian import core_plan
     from allocator.solution import Solution
 
     problem, reference = problem_and_reference(spec)
-    core, bound = flow_plan(problem)
+    core, bound = core_plan(problem)
     assert bound is not None  # integer scores here
     if not reference.feasible:
         return
@@ -367,3 +367,27 @@ def test_the_transportation_core_bounds_every_plan_and_greedy_plans_do_not_beat_
         plan = Solution(problem, greedy_plan(problem, prefer))
         if not plan.check():
             assert plan.objective <= reference.objective + 1e-9
+
+
+@SETTINGS
+@given(spec=scenarios())
+def test_lagrangian_iterations_on_the_core_bound_every_plan_and_find_plans_that_check(
+        spec: dict[str, Any]) -> None:
+    # Each L(π) (multipliers on the quota and budget rows, the core by min-cost flow) bounds
+    # the optimum, whatever π the subgradient steps reach; the plans it keeps break nothing.
+    import time
+
+    from allocator.engines.lagrangian import improve
+    from allocator.solution import Solution
+
+    problem, reference = problem_and_reference(spec)
+    start = Solution(problem, np.zeros(problem.n_pairs, dtype=bool))
+    known = None if start.check() else float(start.objective)
+    out = improve(problem, time.perf_counter() + 30, None, known, max_iterations=6)
+    if out.plan is not None:
+        assert Solution(problem, out.plan).check() == []
+        assert out.objective == pytest.approx(Solution(problem, out.plan).objective)
+    if reference.feasible:
+        assert out.bound is not None and out.bound >= reference.objective - 1e-9
+        if out.objective is not None:
+            assert out.objective <= reference.objective + 1e-9

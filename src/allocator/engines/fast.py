@@ -3,7 +3,12 @@
 The model (:mod:`allocator.engines.model`) is a transportation problem plus a few side rows, and
 its LP relaxation is almost integral. This engine exploits that and stays exact:
 
-1. **Starting plan.** The greedy plan (:mod:`allocator.engines.greedy`), when it breaks nothing.
+1. **Starting plan.** The better of two greedy plans (:mod:`allocator.engines.greedy`) that break
+   nothing: by score, and with the transportation core's best plan first (min-cost flow,
+   :mod:`allocator.engines.lagrangian`). The core's score is also a bound. From
+   ``LAGRANGIAN_PAIRS`` pairs on (national scale) the steps below are skipped, since the LP alone
+   takes longer than the time limit: Lagrangian iterations on the core improve the plan and the
+   bound until the time limit, and the plan is returned as feasible with that bound.
 2. **LP by column generation.** The LP relaxation of level 1 is solved over a restricted set of
    pair columns (each person's best few pairs, the starting plan, forced pairs); the duals ``π``
    price every pair at once (``d = c − Aᵀπ``, vectorised) and the pairs with a positive reduced
@@ -45,6 +50,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocator.engines import highs as highs_engine
+from allocator.engines import lagrangian
 from allocator.engines.greedy import greedy_plan
 from allocator.engines.model import LinearModel, build_model
 from allocator.problem import ProblemData
@@ -56,6 +62,7 @@ log = logging.getLogger(__name__)
 _TOP = 2  # pairs per person in the first restricted LP
 _PER_ROUND = 2  # pairs per person added by each pricing round
 _TOL = 1e-7
+LAGRANGIAN_PAIRS = 500_000  # from this many pairs on, no LP: Lagrangian iterations on the core
 
 
 def _slack_upper(model: LinearModel, a_csr: sp.csr_matrix) -> np.ndarray:
@@ -431,37 +438,6 @@ def _with(values: np.ndarray, idx: np.ndarray, new: np.ndarray) -> np.ndarray:
     return out
 
 
-def flow_plan(problem: ProblemData) -> tuple[np.ndarray, float | None]:
-    """The best plan of the transportation core alone (capacity and one row per person; no
-    side rows, no forced pairs), by min-cost flow, and its score.
-
-    A guide to the LP's columns and to the starting plan, not a plan. Its score bounds every
-    plan's level-1 objective (every plan satisfies the core, and penalties only subtract) when
-    the scores are integers, which the flow's integer costs then represent exactly; otherwise
-    the score is None.
-    """
-    from ortools.graph.python import min_cost_flow
-
-    n_c, n_p, n_k = problem.n_candidates, problem.n_programs, problem.n_pairs
-    source, sink = n_c + n_p, n_c + n_p + 1
-    supply = int(problem.max_per_candidate.sum())
-    tails = np.concatenate([np.full(n_c, source), problem.pair_c, n_c + np.arange(n_p),
-                            [source]])
-    heads = np.concatenate([np.arange(n_c), n_c + problem.pair_p, np.full(n_p, sink), [sink]])
-    caps = np.concatenate([problem.max_per_candidate, np.ones(n_k, dtype=np.int64),
-                           problem.capacity, [supply]]).astype(np.int64)
-    costs = np.concatenate([np.zeros(n_c, dtype=np.int64), -problem.score.astype(np.int64),
-                            np.zeros(n_p + 1, dtype=np.int64)])
-    f = min_cost_flow.SimpleMinCostFlow()
-    f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    f.set_nodes_supplies(np.array([source, sink]), np.array([supply, -supply]))
-    if f.solve() != f.OPTIMAL:
-        return np.zeros(n_k, dtype=bool), None
-    chosen = np.asarray(f.flows(np.arange(n_c, n_c + n_k))) > 0
-    exact = bool(np.all(problem.score == np.round(problem.score)))
-    return chosen, (float(-f.optimal_cost()) if exact else None)
-
-
 def _initial_columns(problem: ProblemData, model: LinearModel, start: np.ndarray | None,
                      core: np.ndarray) -> np.ndarray:
     """Each person's best ``_TOP`` pairs, forced pairs, the starting plan, the transportation
@@ -635,11 +611,19 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     stats["build_s"] = round(time.perf_counter() - t0, 3)
 
     t = time.perf_counter()
-    core, core_bound = flow_plan(problem)
+    core, core_bound = lagrangian.core_plan(problem)
     plan, z_start = _start_plan(problem, core)
     stats["start_s"] = round(time.perf_counter() - t, 3)
     stats["start_objective"] = z_start
     stats["core_bound"] = core_bound
+    if problem.n_pairs >= LAGRANGIAN_PAIRS:
+        # National scale: the LP does not finish in minutes (97 s for its first round at
+        # 1.2 M pairs); Lagrangian iterations on the core give plans and a bound instead.
+        out = lagrangian.improve(problem, deadline, plan, z_start)
+        stats["lagrangian"] = out.stats
+        if out.plan is not None:
+            found = [b for b in (core_bound, out.bound) if b is not None]
+            return _unproven(problem, out.plan, min(found) if found else None, t0, stats)
 
     # Level 1, LP relaxation by column generation.
     t = time.perf_counter()
@@ -776,7 +760,8 @@ def _unproven(problem: ProblemData, plan: np.ndarray, bound: float | None, t0: f
     return Result(Status.FEASIBLE, NAME, time.perf_counter() - t0, objective=solution.objective,
                   bound=final, gap=None if final is None else relative_gap(objective, final),
                   cost=solution.cost, solution=solution, stats=stats,
-                  message="no LP bound within the time limit: the best starting plan")
+                  message="no LP bound: the best plan of greedy passes guided by the "
+                  "transportation core (Lagrangian iterations at national scale)")
 
 
 def _plain(problem: ProblemData, model: LinearModel, deadline: float, workers: int, seed: int,

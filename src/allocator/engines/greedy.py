@@ -173,17 +173,19 @@ def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
                 s.take(k)
 
 
-def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None) -> np.ndarray:
+def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None,
+                rank: np.ndarray | None = None) -> np.ndarray:
     """The greedy plan as a bool per pair (it may break lower bounds; see the module doc).
 
     ``prefer`` (a bool per pair, e.g. the best plan of the transportation core alone): those
-    pairs come first in every pass, each group by score."""
+    pairs come first in every pass. ``rank``: the values pairs are taken by, best first, within
+    each group (default: the score; e.g. the score less the budget's price of the pair)."""
     s = _State(p)
     for k in np.flatnonzero(p.forced).tolist():
         if not s.chosen[k]:
             s.take(k)  # forced: taken even if a check fails; check() will say so
     first = np.zeros(p.n_pairs, dtype=bool) if prefer is None else ~prefer
-    order = np.lexsort((np.arange(p.n_pairs), -p.score, first))
+    order = np.lexsort((np.arange(p.n_pairs), -(p.score if rank is None else rank), first))
     must = p.must_train[p.pair_c]
     for k in order[must[order]].tolist():
         if s.room[s.pair_c[k]] == p.max_per_candidate[s.pair_c[k]] and s.fits(k):
