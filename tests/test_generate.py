@@ -30,6 +30,7 @@ from allocator.generate import (
     generate,
     generate_tables,
 )
+from allocator.problem import load_problem
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
@@ -88,6 +89,14 @@ def test_another_seed_writes_other_data(small: Path, tmp_path: Path) -> None:
     for table in ("candidates", "programs"):
         name = f"data/{table}.csv"
         assert (other / name).read_bytes() != (small / name).read_bytes()
+
+
+def test_a_seed_where_nobody_abroad_last_year_qualifies_again_still_generates(
+        tmp_path: Path) -> None:
+    # Seed 5: no one who went abroad last year fits this year's short-term programmes, so the
+    # "allowed" exceptions are empty (an empty list once selected no columns: KeyError).
+    path = generate("small", tmp_path / "s5", seed=5)
+    assert load_problem(path).n_pairs > 0
 
 
 def test_files_are_utf8_with_lf_line_ends_and_no_bom(small: Path) -> None:

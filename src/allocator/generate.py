@@ -1488,8 +1488,9 @@ def _pairs(cand: pd.DataFrame, prog: pd.DataFrame, hist: pd.DataFrame, n_each: i
     short = overseas[overseas["type"] == "short_term"]
     lucky = lucky.merge(short[["program_id", "field", "target_levels"]], on="field",
                         suffixes=("_hist", ""))
-    lucky = lucky[[lv in t.split(";") for lv, t in zip(lucky["position_level"],
-                                                       lucky["target_levels"], strict=True)]]
+    # A boolean array, not a list: an empty list would select columns (none), not rows.
+    lucky = lucky[np.array([lv in t.split(";") for lv, t in zip(
+        lucky["position_level"], lucky["target_levels"], strict=True)], dtype=bool)]
     lucky = lucky.drop_duplicates("candidate_id").head(max(1, n_each // 2))
     rows.append(pd.DataFrame({"candidate_id": lucky["candidate_id"].to_numpy(),
                               "program_id": lucky["program_id"].to_numpy(),
