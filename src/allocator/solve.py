@@ -39,7 +39,10 @@ def choose_engine(problem: ProblemData) -> str:
     """The engine for this problem's shape (see benchmarks/README.md, "Engines").
 
     Every shape gets ``fast`` (exact: LP bound with column generation, reduced-cost fixing, then
-    small HiGHS MIPs; it falls back to the plain HiGHS MIP by itself when the LP does not finish).
+    small HiGHS MIPs; it falls back to the plain HiGHS MIP by itself when the small MIPs do not
+    converge). ``fast`` itself looks at the size: from ``fast.LAGRANGIAN_PAIRS`` eligible pairs
+    on (national scale), where the LP alone outlasts any usable time limit, it returns the best
+    plan of Lagrangian iterations on the transportation core with their bound instead.
     """
     del problem
     return "fast"
