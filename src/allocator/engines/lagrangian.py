@@ -8,9 +8,11 @@ pairs), where the LP of the whole model does not finish in two minutes.
 **Bound.** For multipliers ``π`` on the hard quota and budget rows (``π ≥ 0`` on an upper bound,
 ``≤ 0`` on a lower one), ``L(π) = Σ_r max(π_r·lo_r, π_r·hi_r) + max_core Σ_k (s_k − π·a_k)·x_k +
 Σ_p max(0, −π·f_p)`` bounds every plan's level-1 objective: every plan satisfies the core, soft
-rows only subtract penalties, and the fixed costs ``f_p`` enter through the run variables, here
-left free. The core's maximum is a min-cost flow with integer costs ``⌈K·(s − π·a)⌉`` (rounded
-up, so the flow's value can only be higher). ``π = 0`` is the core alone.
+rows only subtract penalties, and the fixed costs ``f_p`` enter through the run variables
+``y_p``, of which only ``Σ_{k∈p} x_k ≤ capacity_p·y_p`` is kept: where ``π·f_p > 0`` each place
+of ``p`` also pays ``π·f_p/capacity_p`` (the least ``y_p`` allows), otherwise ``y_p = 1``. The
+core's maximum is a min-cost flow with integer costs, the prices rounded up to hundredths (so
+the flow's value can only be higher). ``π = 0`` is the core alone.
 
 **Plans.** Each flow plan meets capacities and persons but not the side rows; the greedy pass
 with that plan first (:func:`allocator.engines.greedy.greedy_plan`) keeps what the side rows
@@ -20,8 +22,10 @@ allow, and so do the greedy plans.
 **Multipliers.** Subgradient steps (Polyak's rule against the best plan, each row scaled by its
 largest coefficient so that money and head counts weigh alike), restarted from the best ``π``
 with a halved step when ``L`` does not improve (no greedy pass then: the plan is the same).
-The step factor starts at 0.3: on national kl39 0.05 lowered ``L`` by only ~45,000 an
-iteration (each ~10 s), 1.0 overshot on hcmc-2023.
+The step factor starts at 0.3, measured on the national instance this route is for (100 s of
+iterations, plan / bound): 0.05 → bound 31.83 M after 8 iterations (``L`` fell ~45,000 an
+iteration), 0.1 → 31,266,080 / 31,747,460, 0.3 → 31,340,850 / 31,712,180. (On hcmc-2023, 20
+iterations, 0.1 did better than 0.3: 3,723,520 / 3,739,890 against 3,705,140 / 3,740,720.)
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from allocator.solution import Solution
 
 log = logging.getLogger(__name__)
 _K = 100.0  # flow costs in hundredths of a score point
-_THETA = 0.3  # first Polyak step factor
+_THETA = 0.3  # first Polyak step factor (see the module doc)
 
 
 class Core:
@@ -138,23 +142,28 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     best_pi, best_x = pi, None
     bound = np.inf
     theta = _THETA
+    cap = np.maximum(problem.capacity, 1).astype(float)
     log_rows: list[dict[str, Any]] = []
     while time.perf_counter() < deadline and len(log_rows) < max_iterations:
         t = time.perf_counter()
-        gains = np.ceil((problem.score - a_t @ pi) * _K - 1e-6).astype(np.int64)
+        # A programme's fixed cost at price π·f_p: when it earns (π·f_p < 0) the programme
+        # runs (y = 1); when it costs, y ≥ Σx/capacity charges each place its share.
+        fixed = -(f.T @ pi)
+        price = problem.score - a_t @ pi + (np.minimum(fixed, 0.0) / cap)[problem.pair_p]
+        gains = np.ceil(price * _K - 1e-6).astype(np.int64)
         out = core.best(gains)
         if out is None:
             break
         x, total = out
         # 1e-6 a place pays back the rounding allowance above (far more than float error).
-        value = ((total + 1e-6 * core.supply) / _K + float(np.maximum(-(f.T @ pi), 0.0).sum())
+        value = ((total + 1e-6 * core.supply) / _K + float(np.maximum(fixed, 0.0).sum())
                  + float(np.maximum(pi * np.where(np.isfinite(lo), lo, 0.0),
                                     pi * np.where(np.isfinite(hi), hi, 0.0)).sum()))
         row: dict[str, Any] = {"bound": round(value, 1)}
         if value < bound:
             bound, best_pi, best_x = value, pi, x
             # The flow's plan first, each pair ranked by its score less the price of its rows.
-            candidate = greedy_plan(problem, x, problem.score - a_t @ pi)
+            candidate = greedy_plan(problem, x, price)
             solution = Solution(problem, candidate)
             fits = not solution.check()
             if fits and (objective is None or solution.objective > objective):
@@ -166,12 +175,13 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
         row["s"] = round(time.perf_counter() - t, 2)
         log_rows.append(row)
         log.info("lagrangian: %s", row)
+        # The rows' use by the flow's plan (fixed costs left out: with them the steps did
+        # worse on hcmc-2023, bound 3,743,270 against 3,740,690 after ten iterations).
         act = a @ x.astype(float)
         g = np.where(act > hi, act - hi, np.where(act < lo, act - lo, 0.0))
-        norm = float(g @ g)
-        if norm == 0.0 or objective is None or theta < 1e-4:
-            break  # the flow plan fits every side row (then it is optimal), or no progress
-        pi = best_pi + theta * (bound - objective) / norm * g
+        if float(g @ g) == 0.0 or objective is None or theta < 1e-4:
+            break  # nothing to move, nothing to aim at, or no progress left
+        pi = best_pi + theta * (bound - objective) / float(g @ g) * g
         pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
         pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
     final = None
