@@ -377,17 +377,22 @@ def test_lagrangian_iterations_on_the_core_bound_every_plan_and_find_plans_that_
     # the optimum, whatever π the subgradient steps reach; the plans it keeps break nothing.
     import time
 
-    from allocator.engines.lagrangian import improve
+    from allocator.engines.lagrangian import improve, sample_prices
     from allocator.solution import Solution
 
     problem, reference = problem_and_reference(spec)
     start = Solution(problem, np.zeros(problem.n_pairs, dtype=bool))
     known = None if start.check() else float(start.objective)
-    out = improve(problem, time.perf_counter() + 30, None, known, max_iterations=6)
-    if out.plan is not None:
-        assert Solution(problem, out.plan).check() == []
-        assert out.objective == pytest.approx(Solution(problem, out.plan).objective)
-    if reference.feasible:
-        assert out.bound is not None and out.bound >= reference.objective - 1e-9
-        if out.objective is not None:
-            assert out.objective <= reference.objective + 1e-9
+    # From no prices, and from those of a sample economy of half the people.
+    prices = sample_prices(problem, 0, time.perf_counter() + 30,
+                           people=max(1, problem.n_candidates // 2))
+    for pi0 in (None, prices):
+        out = improve(problem, time.perf_counter() + 30, None, known, max_iterations=6,
+                      pi0=pi0)
+        if out.plan is not None:
+            assert Solution(problem, out.plan).check() == []
+            assert out.objective == pytest.approx(Solution(problem, out.plan).objective)
+        if reference.feasible:
+            assert out.bound is not None and out.bound >= reference.objective - 1e-9
+            if out.objective is not None:
+                assert out.objective <= reference.objective + 1e-9

@@ -6,9 +6,10 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
 1. **Starting plan.** The better of two greedy plans (:mod:`allocator.engines.greedy`) that break
    nothing: by score, and with the transportation core's best plan first (min-cost flow,
    :mod:`allocator.engines.lagrangian`). The core's score is also a bound. From
-   ``LAGRANGIAN_PAIRS`` pairs on (national scale) the steps below are skipped, since the LP alone
-   takes longer than the time limit: Lagrangian iterations on the core improve the plan and the
-   bound until the time limit, and the plan is returned as feasible with that bound.
+   ``LAGRANGIAN_PAIRS`` pairs on (national scale) everything here is skipped, since the LP alone
+   takes longer than any usable time limit: the prices of a sample economy's LP, then
+   Lagrangian iterations on the core, give plans (greedy passes guided by each flow plan) and
+   a bound, and the best plan is returned as feasible with that bound.
 2. **LP by column generation.** The LP relaxation of level 1 is solved over a restricted set of
    pair columns (each person's best few pairs, the starting plan, forced pairs); the duals ``π``
    price every pair at once (``d = c − Aᵀπ``, vectorised) and the pairs with a positive reduced
@@ -591,6 +592,8 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     stats: dict[str, Any] = {}
+    if problem.n_pairs >= LAGRANGIAN_PAIRS:
+        return _national(problem, deadline, seed, t0, stats)
     model = build_model(problem)
     n_rows = len(model.row_lower)
     if model.n_cols == 0:
@@ -616,14 +619,6 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     stats["start_s"] = round(time.perf_counter() - t, 3)
     stats["start_objective"] = z_start
     stats["core_bound"] = core_bound
-    if problem.n_pairs >= LAGRANGIAN_PAIRS:
-        # National scale: the LP does not finish in minutes (97 s for its first round at
-        # 1.2 M pairs); Lagrangian iterations on the core give plans and a bound instead.
-        out = lagrangian.improve(problem, deadline, plan, z_start)
-        stats["lagrangian"] = out.stats
-        if out.plan is not None:
-            found = [b for b in (core_bound, out.bound) if b is not None]
-            return _unproven(problem, out.plan, min(found) if found else None, t0, stats)
 
     # Level 1, LP relaxation by column generation.
     t = time.perf_counter()
@@ -640,7 +635,9 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     if pi is None or x_lp is None:
         if plan is not None and z_start is not None:
             # No LP in time (national scale): the starting plan, with the core's bound.
-            return _unproven(problem, plan, core_bound, t0, stats)
+            return _unproven(problem, plan, core_bound, t0, stats,
+                             "no LP within the time limit: the starting plan, bounded by the "
+                             "transportation core")
         # No LP and no plan: the plain MIP for what time is left.
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
     bound, d = lagrangian_bound(model, a_t, pi, model.score)
@@ -735,6 +732,32 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                   cost=solution.cost, solution=solution, stats=stats)
 
 
+def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
+              stats: dict[str, Any]) -> Result:
+    """National scale: the LP does not finish in minutes (97 s for its first round at 1.2 M
+    pairs), so Lagrangian iterations on the transportation core give the plan and the bound,
+    starting from the prices of a sample economy's LP (:mod:`allocator.engines.lagrangian`)."""
+    t = time.perf_counter()
+    plan: np.ndarray | None = greedy_plan(problem)
+    start = Solution(problem, plan)  # type: ignore[arg-type]
+    z_start = None if start.check() else float(start.objective)
+    if z_start is None:
+        plan = None
+    stats["start_objective"] = z_start
+    stats["start_s"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    prices = lagrangian.sample_prices(problem, seed, t + 0.4 * (deadline - t))
+    stats["sample_lp_s"] = round(time.perf_counter() - t, 3)
+    out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices)
+    stats["lagrangian"] = out.stats
+    if out.plan is None:
+        return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=out.bound,
+                      message="no plan found within the time limit", stats=stats)
+    return _unproven(problem, out.plan, out.bound, t0, stats,
+                     "national scale, no LP: the best plan of greedy passes guided by "
+                     "Lagrangian iterations on the transportation core")
+
+
 def _start_plan(problem: ProblemData, core: np.ndarray) -> tuple[np.ndarray | None,
                                                                  float | None]:
     """The better of two greedy plans that break nothing: by score, and with the
@@ -750,7 +773,7 @@ def _start_plan(problem: ProblemData, core: np.ndarray) -> tuple[np.ndarray | No
 
 
 def _unproven(problem: ProblemData, plan: np.ndarray, bound: float | None, t0: float,
-              stats: dict[str, Any]) -> Result:
+              stats: dict[str, Any], message: str) -> Result:
     """A plan without the LP's proof: feasible, with whatever bound there is."""
     solution = Solution(problem, plan)
     objective = float(solution.objective)
@@ -760,8 +783,7 @@ def _unproven(problem: ProblemData, plan: np.ndarray, bound: float | None, t0: f
     return Result(Status.FEASIBLE, NAME, time.perf_counter() - t0, objective=solution.objective,
                   bound=final, gap=None if final is None else relative_gap(objective, final),
                   cost=solution.cost, solution=solution, stats=stats,
-                  message="no LP bound: the best plan of greedy passes guided by the "
-                  "transportation core (Lagrangian iterations at national scale)")
+                  message=message)
 
 
 def _plain(problem: ProblemData, model: LinearModel, deadline: float, workers: int, seed: int,

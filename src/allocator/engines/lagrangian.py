@@ -19,12 +19,19 @@ with that plan first (:func:`allocator.engines.greedy.greedy_plan`) keeps what t
 allow. As ``π`` prices the budget and quotas, the flow plans come nearer to what the side rows
 allow, and so do the greedy plans.
 
-**Multipliers.** Subgradient steps (Polyak's rule against the best plan, each row scaled by its
+**Multipliers.** First the duals of the LP of a sample economy (:func:`sample_prices`: ~20,000
+people, quotas and envelopes scaled down with them; a city-sized LP): on national kl39 the
+first flow at those prices gives ``L`` = 31,432,549 against 32,108,740 without prices and
+31,712,180 after 100 s of subgradient steps from zero (the whole LP, solved once in 246 s:
+31,428,350). Then a few scalings of their budget prices, which the plans are sensitive to.
+Then subgradient steps (Polyak's rule against the best plan, each row scaled by its
 largest coefficient so that money and head counts weigh alike), restarted from the best ``π``
 with a halved step when ``L`` does not improve (no greedy pass then: the plan is the same).
-The step factor starts at 0.3, measured on the national instance this route is for (100 s of
-iterations, plan / bound): 0.05 → bound 31.83 M after 8 iterations (``L`` fell ~45,000 an
-iteration), 0.1 → 31,266,080 / 31,747,460, 0.3 → 31,340,850 / 31,712,180. (On hcmc-2023, 20
+From a sample's prices the step factor is 0.02 (there, eight steps did not lower ``L`` below
+the first flow's on national kl39: 31,432,557 against 31,432,549). Without them it starts at
+0.3, measured on the national instance this route is for (100 s of iterations, plan /
+bound): 0.05 → bound 31.83 M after 8 iterations (``L`` fell ~45,000 an iteration), 0.1 →
+31,266,080 / 31,747,460, 0.3 → 31,340,850 / 31,712,180. (On hcmc-2023, 20
 iterations, 0.1 did better than 0.3: 3,723,520 / 3,739,890 against 3,705,140 / 3,740,720.)
 """
 
@@ -45,6 +52,8 @@ from allocator.solution import Solution
 log = logging.getLogger(__name__)
 _K = 100.0  # flow costs in hundredths of a score point
 _THETA = 0.3  # first Polyak step factor (see the module doc)
+_THETA_FROM_SAMPLE = 0.02  # from the sample's prices, already near: short steps
+_BUDGET_SCALES = (1.0, 0.99, 0.98, 0.995, 0.97, 1.01)
 
 
 class Core:
@@ -91,6 +100,76 @@ def core_plan(problem: ProblemData) -> tuple[np.ndarray, float | None]:
     return out[0], (float(out[1]) if exact else None)
 
 
+SAMPLE_PEOPLE = 20_000  # people in the sample economy whose LP prices the side rows
+
+
+def sample_prices(problem: ProblemData, seed: int, deadline: float,
+                  people: int = SAMPLE_PEOPLE) -> np.ndarray | None:
+    """Starting multipliers for :func:`improve`: the duals of the LP of a sample economy.
+
+    About ``people`` people are drawn (seeded); the rows that count places or money over
+    everyone (capacity, minimum size, quotas, budget) shrink with the sample, their bounds and
+    their programmes' fixed costs and sizes scaled by its share; rows of one person stay. Prices
+    of a market are nearly the same in a large sample of it, and that LP is city-sized (the
+    whole one does not finish in minutes at national scale). Any multipliers give a valid
+    bound; these only start the search near the LP's. None when the LP is not solved in time.
+    """
+    import highspy
+
+    from allocator.engines import highs as highs_engine
+    from allocator.engines.model import build_model
+
+    model = build_model(problem)
+    share = min(1.0, people / max(1, problem.n_candidates))
+    chosen = np.random.default_rng(seed).random(problem.n_candidates) < share
+    n_y = len(model.y_prog)
+    cols = np.concatenate([np.flatnonzero(chosen[problem.pair_c]),
+                           np.arange(model.n_x, model.n_cols)])
+    a = sp.csr_matrix((model.value, model.index, model.start),
+                      shape=(len(model.row_lower), model.n_cols))[:, cols].tocoo()
+    family = np.array(model.row_family)
+    shared = np.isin(family, ["capacity", "min_size", "quota", "budget"])
+    first_y = len(cols) - (model.n_cols - model.n_x)
+    on_y = shared[a.row] & (a.col >= first_y) & (a.col < first_y + n_y)
+    a.data[on_y] *= share
+    a_csc = a.tocsc()
+    lo, hi = model.row_lower.copy(), model.row_upper.copy()
+    lo[shared] *= share
+    hi[shared] *= share
+    empty = (np.bincount(a.row, minlength=len(lo)) == 0) & ~shared
+    lo[empty], hi[empty] = -np.inf, np.inf  # a person not in the sample
+    with highs_engine.quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", int(seed))
+    inf = h.getInfinity()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), len(lo)
+    lp.col_cost_ = model.score[cols]
+    lp.col_lower_ = model.col_lower[cols]
+    lp.col_upper_ = np.where(np.isinf(model.col_upper[cols]), inf, model.col_upper[cols])
+    lp.row_lower_ = np.where(np.isinf(lo), -inf, lo)
+    lp.row_upper_ = np.where(np.isinf(hi), inf, hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a_csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a_csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a_csc.data
+    lp.sense_ = highspy.ObjSense.kMaximize
+    h.passModel(lp)
+    highs_engine.run_until(h, deadline)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    duals = np.asarray(h.getSolution().row_dual)[model.hard_row] / model.hard_divisor
+    rows = [r for r in problem.rows if not r.soft]
+    return duals * _row_scale(rows)
+
+
+def _row_scale(rows: list[Any]) -> np.ndarray:
+    """Each row's largest coefficient (at least 1): the unit :func:`improve` prices it in."""
+    return np.array([max([1.0, *np.abs(r.coef).tolist(), *np.abs(r.prog_coef).tolist()])
+                     for r in rows])
+
+
 @dataclass
 class Outcome:
     """What :func:`improve` found: the best plan that breaks nothing (if any), its objective,
@@ -107,8 +186,7 @@ def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.n
     """The hard quota and budget rows, each scaled by its largest coefficient: pair matrix,
     programme (fixed cost) matrix, lower and upper bounds."""
     rows = [r for r in problem.rows if not r.soft]
-    scale = np.array([max([1.0, *np.abs(r.coef).tolist(), *np.abs(r.prog_coef).tolist()])
-                      for r in rows])
+    scale = _row_scale(rows)
     n = len(rows)
     a = sp.csr_matrix((np.concatenate([r.coef / s for r, s in zip(rows, scale, strict=True)]
                                       or [np.zeros(0)]),
@@ -129,7 +207,8 @@ def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.n
 
 
 def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
-            objective: float | None, max_iterations: int = 10_000) -> Outcome:
+            objective: float | None, max_iterations: int = 10_000,
+            pi0: np.ndarray | None = None) -> Outcome:
     """Lagrangian iterations on the core until ``deadline``: a better plan and a bound.
 
     ``plan``/``objective``: the best known plan that breaks nothing (or None)."""
@@ -138,14 +217,24 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     core = Core(problem)
     exact = bool(np.all(problem.score == np.round(problem.score)))
     step = max(1, problem.objective_step) if problem.integral_objective else 0
-    pi = np.zeros(a.shape[0])
+    pi = np.zeros(a.shape[0]) if pi0 is None else pi0.copy()
+    pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
+    pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
     best_pi, best_x = pi, None
     bound = np.inf
-    theta = _THETA
+    theta = _THETA if pi0 is None else _THETA_FROM_SAMPLE
     cap = np.maximum(problem.capacity, 1).astype(float)
     log_rows: list[dict[str, Any]] = []
+    # From a sample's prices, first a few scalings of its budget prices: its budget prices are
+    # a little off, and the plan is sensitive to them (national kl39, ×0.97–1.03: plans
+    # 31,267,070–31,387,920; best at 0.99). Each probe's L(π) is a bound as well.
+    budget = np.array([r.family == "budget" for r in problem.rows if not r.soft], dtype=bool)
+    probes = [] if pi0 is None else [np.where(budget, s * pi, pi) for s in _BUDGET_SCALES]
     while time.perf_counter() < deadline and len(log_rows) < max_iterations:
         t = time.perf_counter()
+        probing = bool(probes)
+        if probing:
+            pi = probes.pop(0)
         # A programme's fixed cost at price π·f_p: when it earns (π·f_p < 0) the programme
         # runs (y = 1); when it costs, y ≥ Σx/capacity charges each place its share.
         fixed = -(f.T @ pi)
@@ -160,8 +249,9 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
                  + float(np.maximum(pi * np.where(np.isfinite(lo), lo, 0.0),
                                     pi * np.where(np.isfinite(hi), hi, 0.0)).sum()))
         row: dict[str, Any] = {"bound": round(value, 1)}
-        if value < bound:
-            bound, best_pi, best_x = value, pi, x
+        if value < bound or probing:
+            if value < bound:
+                bound, best_pi, best_x = value, pi, x
             # The flow's plan first, each pair ranked by its score less the price of its rows.
             candidate = greedy_plan(problem, x, price)
             solution = Solution(problem, candidate)
@@ -175,6 +265,10 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
         row["s"] = round(time.perf_counter() - t, 2)
         log_rows.append(row)
         log.info("lagrangian: %s", row)
+        if probes:
+            continue
+        if probing:  # the last probe: the subgradient steps start from the best one
+            x = best_x if best_x is not None else x
         # The rows' use by the flow's plan (fixed costs left out: with them the steps did
         # worse on hcmc-2023, bound 3,743,270 against 3,740,690 after ten iterations).
         act = a @ x.astype(float)

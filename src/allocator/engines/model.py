@@ -77,6 +77,10 @@ class LinearModel:
     tie: np.ndarray  # level 3 (minimise): the deterministic order
     integral_score: bool
     score_step: int = 1  # every plan's score is a multiple of it (when integral_score)
+    # For each hard quota or budget row of the problem (``problem.rows`` without the soft ones,
+    # in order): its row here, and the divisor its coefficients were divided by.
+    hard_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    hard_divisor: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def y0(self) -> int:
@@ -199,10 +203,13 @@ def _exclusive(p: ProblemData, rows: _Rows, w0: int) -> int:
 
 
 def _side_rows(p: ProblemData, rows: _Rows, y_col: np.ndarray, u0: int) -> tuple[
-        np.ndarray, np.ndarray]:
-    """Quotas and budget: lo ≤ a·x + b·y (+u_lo) and (−u_hi) ≤ hi, slacks for soft bounds."""
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Quotas and budget: lo ≤ a·x + b·y (+u_lo) and (−u_hi) ≤ hi, slacks for soft bounds.
+    Returns the slacks' rows and sides, and each hard row's row id and divisor."""
     u_row: list[int] = []
     u_side: list[int] = []
+    hard_row: list[int] = []
+    hard_divisor: list[float] = []
     for r, row in enumerate(p.rows):
         cols = [row.pairs]
         vals = [row.coef]
@@ -225,33 +232,39 @@ def _side_rows(p: ProblemData, rows: _Rows, y_col: np.ndarray, u0: int) -> tuple
                            row.hi if row.hi is not None else INF, 0))
         for lo, hi, side in bounds:
             cc, vv = c, v
+            divisor = 1.0
             if not side:
-                vv, lo, hi = _divide_by_gcd(v, lo, hi)
+                vv, lo, hi, divisor = _divide_by_gcd(v, lo, hi)
             if side:
                 col = u0 + len(u_row)
                 u_row.append(r)
                 u_side.append(side)
                 cc = np.append(c, col)
                 vv = np.append(v, 1.0 if side < 0 else -1.0)
-            rows.add(np.zeros(len(cc), dtype=np.int64), cc, vv, np.array([lo]), np.array([hi]),
-                     row.family, [row.label])
-    return np.array(u_row, dtype=np.int64), np.array(u_side, dtype=np.int64)
+            ids = rows.add(np.zeros(len(cc), dtype=np.int64), cc, vv, np.array([lo]),
+                           np.array([hi]), row.family, [row.label])
+            if not side:
+                hard_row.append(int(ids[0]))
+                hard_divisor.append(divisor)
+    return (np.array(u_row, dtype=np.int64), np.array(u_side, dtype=np.int64),
+            np.array(hard_row, dtype=np.int64), np.array(hard_divisor, dtype=float))
 
 
-def _divide_by_gcd(v: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, float, float]:
+def _divide_by_gcd(v: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, float, float,
+                                                                  float]:
     """A hard row with integer coefficients divided by their gcd (bounds rounded inwards).
 
     Exact: the row's value is an integer multiple of the gcd for every integer plan. Money rows
     (VND, up to 1e11) become small numbers, which keeps the solvers' tolerances meaningful.
     """
     if not len(v) or not np.all(v == np.round(v)) or np.max(np.abs(v)) >= 2**53:
-        return v, lo, hi
+        return v, lo, hi, 1.0
     g = int(np.gcd.reduce(np.abs(v).astype(np.int64)))
     if g <= 1:
-        return v, lo, hi
+        return v, lo, hi, 1.0
     lo = float(math.ceil(Fraction(str(float(lo))) / g)) if np.isfinite(lo) else lo
     hi = float(math.floor(Fraction(str(float(hi))) / g)) if np.isfinite(hi) else hi
-    return v / g, lo, hi
+    return v / g, lo, hi, float(g)
 
 
 def build_model(p: ProblemData) -> LinearModel:
@@ -268,7 +281,7 @@ def build_model(p: ProblemData) -> LinearModel:
     _capacity(p, rows, y_col)
     _persons(p, rows)
     _group_limits(p, rows)
-    u_row, u_side = _side_rows(p, rows, y_col, u0)
+    u_row, u_side, hard_row, hard_divisor = _side_rows(p, rows, y_col, u0)
     n_w = _exclusive(p, rows, w0)
     n_cols = w0 + n_w
 
@@ -302,4 +315,5 @@ def build_model(p: ProblemData) -> LinearModel:
         row_upper=np.concatenate(rows.hi) if rows.hi else np.zeros(0),
         row_family=rows.family, row_names=rows.names, score=score, cost=cost, tie=tie,
         integral_score=p.integral_objective, score_step=max(1, p.objective_step),
+        hard_row=hard_row, hard_divisor=hard_divisor,
     )
