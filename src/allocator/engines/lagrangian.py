@@ -104,15 +104,16 @@ SAMPLE_PEOPLE = 20_000  # people in the sample economy whose LP prices the side 
 
 
 def sample_prices(problem: ProblemData, seed: int, deadline: float,
-                  people: int = SAMPLE_PEOPLE) -> np.ndarray | None:
+                  people: int | None = None) -> np.ndarray | None:
     """Starting multipliers for :func:`improve`: the duals of the LP of a sample economy.
 
-    About ``people`` people are drawn (seeded); the rows that count places or money over
-    everyone (capacity, minimum size, quotas, budget) shrink with the sample, their bounds and
-    their programmes' fixed costs and sizes scaled by its share; rows of one person stay. Prices
-    of a market are nearly the same in a large sample of it, and that LP is city-sized (the
-    whole one does not finish in minutes at national scale). Any multipliers give a valid
-    bound; these only start the search near the LP's. None when the LP is not solved in time.
+    About ``people`` (default ``SAMPLE_PEOPLE``) people are drawn (seeded); the rows that count
+    places or money over everyone (capacity, minimum size, quotas, budget) shrink with the
+    sample, their bounds and their programmes' fixed costs and sizes scaled by its share; rows
+    of one person stay. Prices of a market are nearly the same in a large sample of it, and
+    that LP is city-sized (the whole one does not finish in minutes at national scale). Any
+    multipliers give a valid bound; these only start the search near the LP's. None when the
+    LP is not solved in time.
     """
     import highspy
 
@@ -120,6 +121,7 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     from allocator.engines.model import build_model
 
     model = build_model(problem)
+    people = SAMPLE_PEOPLE if people is None else people
     share = min(1.0, people / max(1, problem.n_candidates))
     chosen = np.random.default_rng(seed).random(problem.n_candidates) < share
     n_y = len(model.y_prog)
