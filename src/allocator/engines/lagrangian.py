@@ -232,7 +232,8 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     # 31,267,070–31,387,920; best at 0.99). Each probe's L(π) is a bound as well.
     budget = np.array([r.family == "budget" for r in problem.rows if not r.soft], dtype=bool)
     probes = [] if pi0 is None else [np.where(budget, s * pi, pi) for s in _BUDGET_SCALES]
-    while time.perf_counter() < deadline and len(log_rows) < max_iterations:
+    longest = 0.0  # an iteration is started only when the longest so far still fits
+    while time.perf_counter() + longest < deadline and len(log_rows) < max_iterations:
         t = time.perf_counter()
         probing = bool(probes)
         if probing:
@@ -265,6 +266,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
             theta *= 0.5  # overshot: a shorter step from the best multipliers
             x = best_x if best_x is not None else x
         row["s"] = round(time.perf_counter() - t, 2)
+        longest = max(longest, time.perf_counter() - t)
         log_rows.append(row)
         log.info("lagrangian: %s", row)
         if probes:
