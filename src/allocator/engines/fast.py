@@ -738,11 +738,7 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
     pairs), so Lagrangian iterations on the transportation core give the plan and the bound,
     starting from the prices of a sample economy's LP (:mod:`allocator.engines.lagrangian`)."""
     t = time.perf_counter()
-    plan: np.ndarray | None = greedy_plan(problem)
-    start = Solution(problem, plan)  # type: ignore[arg-type]
-    z_start = None if start.check() else float(start.objective)
-    if z_start is None:
-        plan = None
+    plan, z_start = _start_plan(problem, None)
     stats["start_objective"] = z_start
     stats["start_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
@@ -758,13 +754,13 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
                      "Lagrangian iterations on the transportation core")
 
 
-def _start_plan(problem: ProblemData, core: np.ndarray) -> tuple[np.ndarray | None,
-                                                                 float | None]:
-    """The better of two greedy plans that break nothing: by score, and with the
-    transportation core's best plan ``core`` first (it settles who gets the contested places
-    with every person in view; greedy then only drops what the side rows refuse)."""
+def _start_plan(problem: ProblemData, core: np.ndarray | None
+                ) -> tuple[np.ndarray | None, float | None]:
+    """The better of two greedy plans that break nothing: by score, and (given ``core``) with
+    the transportation core's best plan first (it settles who gets the contested places with
+    every person in view; greedy then only drops what the side rows refuse)."""
     best: tuple[np.ndarray | None, float | None] = (None, None)
-    for prefer in (None, core):
+    for prefer in (None,) if core is None else (None, core):
         plan = greedy_plan(problem, prefer)
         solution = Solution(problem, plan)
         if not solution.check() and (best[1] is None or solution.objective > best[1]):
