@@ -634,7 +634,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                       message="no plan satisfies every constraint (even fractionally)")
     if pi is None or x_lp is None:
         if plan is not None and z_start is not None:
-            # No LP in time (national scale): the starting plan, with the core's bound.
+            # No LP in time: the starting plan, with the core's bound.
             return _unproven(problem, plan, core_bound, t0, stats,
                              "no LP within the time limit: the starting plan, bounded by the "
                              "transportation core")

@@ -129,9 +129,9 @@ class _State:
             self.act[self.k_row[j]] += sign * self.k_val[j]
 
 
-def _open_with(s: _State, q: int, pairs: list[int]) -> bool:
-    """Open programme ``q`` with its minimum size at once, from ``pairs`` (best first); undo
-    and return False when fewer than that many fit."""
+def _open_with(s: _State, q: int, pairs: list[int]) -> None:
+    """Open programme ``q`` with its minimum size at once, from ``pairs`` (best first), or
+    not at all when fewer than that many fit."""
     need = int(s.p.min_size[q])
     taken: list[int] = []
     for k in pairs:
@@ -143,8 +143,6 @@ def _open_with(s: _State, q: int, pairs: list[int]) -> bool:
     if len(taken) < need:
         for k in reversed(taken):
             s.take(k, -1)
-        return False
-    return True
 
 
 def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:

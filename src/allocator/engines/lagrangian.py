@@ -93,7 +93,7 @@ class Core:
 def core_plan(problem: ProblemData) -> tuple[np.ndarray, float | None]:
     """The core's best plan by score (``π = 0``) and its score, which bounds every plan's
     level-1 objective when scores are integers (otherwise None)."""
-    exact = bool(np.all(problem.score == np.round(problem.score)))
+    exact = _integral_scores(problem)
     out = Core(problem).best(np.round(problem.score).astype(np.int64))
     if out is None:
         return np.zeros(problem.n_pairs, dtype=bool), None
@@ -162,8 +162,19 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     duals = np.asarray(h.getSolution().row_dual)[model.hard_row] / model.hard_divisor
-    rows = [r for r in problem.rows if not r.soft]
+    rows = _hard_rows(problem)
     return duals * _row_scale(rows)
+
+
+def _hard_rows(problem: ProblemData) -> list[Any]:
+    """The hard quota and budget rows, in the order the multipliers follow (and
+    ``LinearModel.hard_row``)."""
+    return [r for r in problem.rows if not r.soft]
+
+
+def _integral_scores(problem: ProblemData) -> bool:
+    """Integer scores: the flow's integer costs then represent them exactly."""
+    return bool(np.all(problem.score == np.round(problem.score)))
 
 
 def _row_scale(rows: list[Any]) -> np.ndarray:
@@ -187,7 +198,7 @@ def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.n
                                               np.ndarray]:
     """The hard quota and budget rows, each scaled by its largest coefficient: pair matrix,
     programme (fixed cost) matrix, lower and upper bounds."""
-    rows = [r for r in problem.rows if not r.soft]
+    rows = _hard_rows(problem)
     scale = _row_scale(rows)
     n = len(rows)
     a = sp.csr_matrix((np.concatenate([r.coef / s for r, s in zip(rows, scale, strict=True)]
@@ -217,7 +228,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     a, f, lo, hi = _side_rows(problem)
     a_t = a.T.tocsr()
     core = Core(problem)
-    exact = bool(np.all(problem.score == np.round(problem.score)))
+    exact = _integral_scores(problem)
     step = max(1, problem.objective_step) if problem.integral_objective else 0
     pi = np.zeros(a.shape[0]) if pi0 is None else pi0.copy()
     pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
@@ -230,7 +241,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     # From a sample's prices, first a few scalings of its budget prices: its budget prices are
     # a little off, and the plan is sensitive to them (national kl39, ×0.97–1.03: plans
     # 31,267,070–31,387,920; best at 0.99). Each probe's L(π) is a bound as well.
-    budget = np.array([r.family == "budget" for r in problem.rows if not r.soft], dtype=bool)
+    budget = np.array([r.family == "budget" for r in _hard_rows(problem)], dtype=bool)
     probes = [] if pi0 is None else [np.where(budget, s * pi, pi) for s in _BUDGET_SCALES]
     longest = 0.0  # an iteration is started only when the longest so far still fits
     while time.perf_counter() + longest < deadline and len(log_rows) < max_iterations:
