@@ -396,3 +396,29 @@ def test_lagrangian_iterations_on_the_core_bound_every_plan_and_find_plans_that_
             assert out.bound is not None and out.bound >= reference.objective - 1e-9
             if out.objective is not None:
                 assert out.objective <= reference.objective + 1e-9
+
+
+@SETTINGS
+@given(spec=scenarios())
+def test_the_block_mip_with_the_whole_problem_as_its_block_finds_the_optimum(
+        spec: dict[str, Any]) -> None:
+    # With every programme in the block nothing is shared, so nothing is priced and nobody has a
+    # place elsewhere: the block's MIP is the whole level-1 model and must reach its optimum.
+    import time
+
+    from allocator.engines import block
+    from allocator.solution import Solution
+
+    problem, reference = problem_and_reference(spec)
+    whole = block.Block(np.ones(problem.n_programs, dtype=bool),
+                        np.ones(problem.n_pairs, dtype=bool))
+    assert not whole.shared(problem).any()
+    chosen = block.solve(problem, whole, problem.score.astype(float),
+                         np.zeros(problem.n_programs), None, time.perf_counter() + 30)
+    if not reference.feasible:
+        assert chosen is None
+        return
+    assert chosen is not None
+    solution = Solution(problem, chosen)
+    assert solution.check() == []
+    assert solution.objective == pytest.approx(reference.objective)

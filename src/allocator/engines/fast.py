@@ -744,7 +744,7 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
     t = time.perf_counter()
     prices = lagrangian.sample_prices(problem, seed, t + 0.4 * (deadline - t))
     stats["sample_lp_s"] = round(time.perf_counter() - t, 3)
-    out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices)
+    out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices, seed=seed)
     stats["lagrangian"] = out.stats
     if out.plan is None:
         return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=out.bound,

@@ -149,13 +149,13 @@ def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
     """Take the best pairs that raise each hard row still below its lower bound (most specific
     rows first), opening programmes with a minimum size only at that size."""
     p = s.p
-    rank = np.empty(p.n_pairs, dtype=np.int64)
-    rank[order] = np.arange(p.n_pairs)
+    rank = np.full(p.n_pairs, -1, dtype=np.int64)  # -1: not to be taken (a settled pair)
+    rank[order] = np.arange(len(order))
     by_programme: dict[int, list[int]] | None = None
     rows = [i for i, r in enumerate(p.rows) if not r.soft and r.lo is not None and r.lo > 0]
     for i in sorted(rows, key=lambda i: (len(p.rows[i].pairs), i)):
         row = p.rows[i]
-        up = row.pairs[row.coef > 0]
+        up = row.pairs[(row.coef > 0) & (rank[row.pairs] >= 0)]
         for k in up[np.argsort(rank[up])].tolist():
             if s.act[i] >= s.lo[i] - s.eps:
                 break
@@ -172,18 +172,24 @@ def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
 
 
 def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None,
-                rank: np.ndarray | None = None) -> np.ndarray:
+                rank: np.ndarray | None = None, settled: np.ndarray | None = None) -> np.ndarray:
     """The greedy plan as a bool per pair (it may break lower bounds; see the module doc).
 
     ``prefer`` (a bool per pair, e.g. the best plan of the transportation core alone): those
     pairs come first in every pass. ``rank``: the values pairs are taken by, best first, within
-    each group (default: the score; e.g. the score less the budget's price of the pair)."""
+    each group (default: the score; e.g. the score less the budget's price of the pair).
+    ``settled`` (a bool per pair): pairs already decided elsewhere (e.g. by an exact MIP of a
+    block of programmes): those in ``prefer`` are taken first, like forced pairs, and the rest
+    are never taken."""
     s = _State(p)
-    for k in np.flatnonzero(p.forced).tolist():
+    forced = p.forced if settled is None or prefer is None else p.forced | (settled & prefer)
+    for k in np.flatnonzero(forced).tolist():
         if not s.chosen[k]:
             s.take(k)  # forced: taken even if a check fails; check() will say so
     first = np.zeros(p.n_pairs, dtype=bool) if prefer is None else ~prefer
     order = np.lexsort((np.arange(p.n_pairs), -(p.score if rank is None else rank), first))
+    if settled is not None:
+        order = order[~settled[order]]
     must = p.must_train[p.pair_c]
     for k in order[must[order]].tolist():
         if s.room[s.pair_c[k]] == p.max_per_candidate[s.pair_c[k]] and s.fits(k):

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from allocator.engines import block
 from allocator.engines.greedy import greedy_plan
 from allocator.problem import ProblemData
 from allocator.solution import Solution
@@ -54,6 +55,7 @@ _K = 100.0  # flow costs in hundredths of a score point
 _THETA = 0.3  # first Polyak step factor (see the module doc)
 _THETA_FROM_SAMPLE = 0.02  # from the sample's prices, already near: short steps
 _BUDGET_SCALES = (1.0, 0.99, 0.98, 0.995, 0.97, 1.01)
+_SETTLED_SCALES = (0.99, 0.995, 0.985)  # around the block's plan (see improve)
 
 
 class Core:
@@ -71,22 +73,29 @@ class Core:
         self.caps = np.concatenate([problem.max_per_candidate, np.ones(n_k, dtype=np.int64),
                                     problem.capacity, [self.supply]]).astype(np.int64)
 
-    def best(self, gains: np.ndarray) -> tuple[np.ndarray, int] | None:
-        """The core's plan of largest total integer ``gains`` (one per pair) and that total;
-        None if the flow solver fails."""
+    def best(self, gains: np.ndarray, allowed: np.ndarray | None = None
+             ) -> tuple[np.ndarray, int] | None:
+        """The core's plan of largest total integer ``gains`` (one per pair) and that total,
+        using only the ``allowed`` pairs (default: all); None if the flow solver fails."""
         from ortools.graph.python import min_cost_flow
 
         p = self.problem
-        costs = np.concatenate([np.zeros(p.n_candidates, dtype=np.int64), -gains,
+        n_c = p.n_candidates
+        keep = np.ones(len(self.tails), dtype=bool)
+        if allowed is not None:
+            keep[n_c: n_c + p.n_pairs] = allowed
+        costs = np.concatenate([np.zeros(n_c, dtype=np.int64), -gains,
                                 np.zeros(p.n_programs + 1, dtype=np.int64)])
         f = min_cost_flow.SimpleMinCostFlow()
-        f.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, self.caps, costs)
+        f.add_arcs_with_capacity_and_unit_cost(self.tails[keep], self.heads[keep],
+                                               self.caps[keep], costs[keep])
         f.set_nodes_supplies(np.array([self.source, self.sink]),
                              np.array([self.supply, -self.supply]))
         if f.solve() != f.OPTIMAL:
             return None
-        first = p.n_candidates
-        chosen = np.asarray(f.flows(np.arange(first, first + p.n_pairs))) > 0
+        pairs = np.arange(p.n_pairs) if allowed is None else np.flatnonzero(allowed)
+        chosen = np.zeros(p.n_pairs, dtype=bool)
+        chosen[pairs] = np.asarray(f.flows(n_c + np.arange(len(pairs)))) > 0
         return chosen, int(-f.optimal_cost())
 
 
@@ -219,84 +228,192 @@ def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.n
     return a, f, lo, hi
 
 
+class _Search:
+    """The state of the iterations: multipliers tried, the best bound, the best plan."""
+
+    def __init__(self, problem: ProblemData, plan: np.ndarray | None,
+                 objective: float | None) -> None:
+        self.problem = problem
+        self.a, self.f, self.lo, self.hi = _side_rows(problem)
+        self.a_t = self.a.T.tocsr()
+        self.core = Core(problem)
+        self.cap = np.maximum(problem.capacity, 1).astype(float)
+        self.budget = np.array([r.family == "budget" for r in _hard_rows(problem)], dtype=bool)
+        self.plan, self.objective = plan, objective
+        self.bound = np.inf
+        self.best_pi = np.zeros(self.a.shape[0])
+        self.best_x: np.ndarray | None = None
+        self.log: list[dict[str, Any]] = []
+        self.longest = 0.0  # an iteration is started only when the longest so far still fits
+
+    def fits(self, deadline: float) -> bool:
+        return time.perf_counter() + self.longest < deadline
+
+    def prices(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's score less its rows' prices, and each programme's fixed-cost price.
+        A programme's fixed cost at price π·f_p: when it earns (π·f_p < 0) the programme runs
+        (y = 1); when it costs, y ≥ Σx/capacity charges each place its share."""
+        fixed = -(self.f.T @ pi)
+        price = (self.problem.score - self.a_t @ pi
+                 + (np.minimum(fixed, 0.0) / self.cap)[self.problem.pair_p])
+        return price, fixed
+
+    def offer(self, candidate: np.ndarray) -> float | None:
+        """Keep ``candidate`` if it breaks nothing and beats the best plan; its objective if it
+        breaks nothing."""
+        solution = Solution(self.problem, candidate)
+        if solution.check():
+            return None
+        if self.objective is None or solution.objective > self.objective:
+            self.plan, self.objective = candidate, float(solution.objective)
+        return float(solution.objective)
+
+    def probe(self, pi: np.ndarray, plan: bool | None = True) -> np.ndarray | None:
+        """The core's best plan at ``pi``: its ``L(π)`` (kept when it is the best bound) and,
+        when ``plan`` (None: when the bound improved), the greedy plan with the flow's plan
+        first. None if the flow fails."""
+        t = time.perf_counter()
+        price, fixed = self.prices(pi)
+        out = self.core.best(np.ceil(price * _K - 1e-6).astype(np.int64))
+        if out is None:
+            return None
+        x, total = out
+        lo = np.where(np.isfinite(self.lo), self.lo, 0.0)
+        hi = np.where(np.isfinite(self.hi), self.hi, 0.0)
+        # 1e-6 a place pays back the rounding allowance above (far more than float error).
+        value = ((total + 1e-6 * self.core.supply) / _K + float(np.maximum(fixed, 0.0).sum())
+                 + float(np.maximum(pi * lo, pi * hi).sum()))
+        row: dict[str, Any] = {"bound": round(value, 1)}
+        improved = value < self.bound
+        if improved:
+            self.bound, self.best_pi, self.best_x = value, pi, x
+        if plan or (plan is None and improved):
+            # The flow's plan first, each pair ranked by its score less the price of its rows.
+            row["plan"] = self.offer(greedy_plan(self.problem, x, price))
+        self._done(row, t)
+        return x
+
+    def block_plan(self, blk: block.Block, pi: np.ndarray, x: np.ndarray, deadline: float,
+                   seed: int) -> np.ndarray | None:
+        """The block's exact plan at ``pi`` (see :mod:`allocator.engines.block`): the rows it
+        shares with the rest priced, and each person charged their value in the flow's plan
+        ``x`` outside the block (the best price of their pairs outside when ``x`` put them
+        inside)."""
+        t = time.perf_counter()
+        p = self.problem
+        price, _ = self.prices(pi)
+        value = np.maximum(price, 0.0)
+        outside = ~blk.pairs
+        best_outside = np.zeros(p.n_candidates)
+        np.maximum.at(best_outside, p.pair_c[outside], value[outside])
+        elsewhere = np.zeros(p.n_candidates)
+        elsewhere[p.pair_c[x & outside]] = value[x & outside]
+        inside = p.pair_c[x & blk.pairs]
+        elsewhere[inside] = best_outside[inside]
+        shared = np.where(blk.shared(p), pi, 0.0)
+        pair_value = p.score - self.a_t @ shared - elsewhere[p.pair_c]
+        program_value = -(self.f.T @ shared)
+        chosen = block.solve(p, blk, pair_value, program_value, self.plan, deadline, seed)
+        self._done({"block": None if chosen is None else int(chosen.sum())}, t)
+        return chosen
+
+    def settled_probe(self, pi: np.ndarray, blk: block.Block, chosen: np.ndarray) -> None:
+        """A plan around the block's plan ``chosen``: the core's best plan at ``pi`` without the
+        block and without the people ``chosen`` places, then the greedy pass with ``chosen``
+        settled. (Not a bound: the flow is restricted.)"""
+        t = time.perf_counter()
+        p = self.problem
+        price, _ = self.prices(pi)
+        busy = np.zeros(p.n_candidates, dtype=bool)
+        busy[p.pair_c[chosen]] = True
+        allowed = ~blk.pairs & ~busy[p.pair_c]
+        out = self.core.best(np.ceil(price * _K - 1e-6).astype(np.int64), allowed)
+        row: dict[str, Any] = {"settled": True}
+        if out is not None:
+            row["plan"] = self.offer(greedy_plan(p, out[0] | chosen, price, settled=blk.pairs))
+        self._done(row, t)
+
+    def _done(self, row: dict[str, Any], t: float) -> None:
+        row["s"] = round(time.perf_counter() - t, 2)
+        self.longest = max(self.longest, time.perf_counter() - t)
+        self.log.append(row)
+        log.info("lagrangian: %s", row)
+
+    def scaled(self, pi: np.ndarray, scale: float) -> np.ndarray:
+        """``pi`` with the budget rows' prices times ``scale``."""
+        return np.where(self.budget, scale * pi, pi)
+
+
 def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
             objective: float | None, max_iterations: int = 10_000,
-            pi0: np.ndarray | None = None) -> Outcome:
+            pi0: np.ndarray | None = None, seed: int = 0) -> Outcome:
     """Lagrangian iterations on the core until ``deadline``: a better plan and a bound.
 
-    ``plan``/``objective``: the best known plan that breaks nothing (or None)."""
-    a, f, lo, hi = _side_rows(problem)
-    a_t = a.T.tocsr()
-    core = Core(problem)
+    ``plan``/``objective``: the best known plan that breaks nothing (or None). From a sample's
+    prices ``pi0``: one flow at them (the bound; on national kl39 no later step improved it),
+    then, when the problem has a block (:func:`allocator.engines.block.find`), the block's
+    exact plan at those prices and plans around it at a few budget-price scalings; without a
+    block the scalings are tried on the whole core. Then subgradient steps while time is left.
+    """
+    search = _Search(problem, plan, objective)
     exact = _integral_scores(problem)
     step = max(1, problem.objective_step) if problem.integral_objective else 0
-    pi = np.zeros(a.shape[0]) if pi0 is None else pi0.copy()
-    pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
-    pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
-    best_pi, best_x = pi, None
-    bound = np.inf
+    pi = np.zeros(search.a.shape[0]) if pi0 is None else _signed(pi0, search)
     theta = _THETA if pi0 is None else _THETA_FROM_SAMPLE
-    cap = np.maximum(problem.capacity, 1).astype(float)
-    log_rows: list[dict[str, Any]] = []
-    # From a sample's prices, first a few scalings of its budget prices: its budget prices are
-    # a little off, and the plan is sensitive to them (national kl39, ×0.97–1.03: plans
-    # 31,267,070–31,387,920; best at 0.99). Each probe's L(π) is a bound as well.
-    budget = np.array([r.family == "budget" for r in _hard_rows(problem)], dtype=bool)
-    probes = [] if pi0 is None else [np.where(budget, s * pi, pi) for s in _BUDGET_SCALES]
-    longest = 0.0  # an iteration is started only when the longest so far still fits
-    while time.perf_counter() + longest < deadline and len(log_rows) < max_iterations:
-        t = time.perf_counter()
-        probing = bool(probes)
-        if probing:
-            pi = probes.pop(0)
-        # A programme's fixed cost at price π·f_p: when it earns (π·f_p < 0) the programme
-        # runs (y = 1); when it costs, y ≥ Σx/capacity charges each place its share.
-        fixed = -(f.T @ pi)
-        price = problem.score - a_t @ pi + (np.minimum(fixed, 0.0) / cap)[problem.pair_p]
-        gains = np.ceil(price * _K - 1e-6).astype(np.int64)
-        out = core.best(gains)
-        if out is None:
-            break
-        x, total = out
-        # 1e-6 a place pays back the rounding allowance above (far more than float error).
-        value = ((total + 1e-6 * core.supply) / _K + float(np.maximum(fixed, 0.0).sum())
-                 + float(np.maximum(pi * np.where(np.isfinite(lo), lo, 0.0),
-                                    pi * np.where(np.isfinite(hi), hi, 0.0)).sum()))
-        row: dict[str, Any] = {"bound": round(value, 1)}
-        if value < bound or probing:
-            if value < bound:
-                bound, best_pi, best_x = value, pi, x
-            # The flow's plan first, each pair ranked by its score less the price of its rows.
-            candidate = greedy_plan(problem, x, price)
-            solution = Solution(problem, candidate)
-            fits = not solution.check()
-            if fits and (objective is None or solution.objective > objective):
-                plan, objective = candidate, float(solution.objective)
-            row["plan"] = float(solution.objective) if fits else None
+    x = None
+    if pi0 is not None and search.fits(deadline):
+        x = search.probe(pi)
+        blk = block.find(problem)
+        chosen = None
+        if blk is not None and x is not None:
+            half = time.perf_counter() + 0.5 * (deadline - time.perf_counter())
+            chosen = search.block_plan(blk, pi, x, half, seed)
+        if blk is not None and chosen is not None:
+            for scale in _SETTLED_SCALES:
+                if search.fits(deadline):
+                    search.settled_probe(search.scaled(pi, scale), blk, chosen)
         else:
-            theta *= 0.5  # overshot: a shorter step from the best multipliers
-            x = best_x if best_x is not None else x
-        row["s"] = round(time.perf_counter() - t, 2)
-        longest = max(longest, time.perf_counter() - t)
-        log_rows.append(row)
-        log.info("lagrangian: %s", row)
-        if probes:
-            continue
-        if probing:  # the last probe: the subgradient steps start from the best one
-            x = best_x if best_x is not None else x
+            for scale in _BUDGET_SCALES[1:]:
+                if search.fits(deadline):
+                    search.probe(search.scaled(pi, scale))
+        pi = search.best_pi
+        x = search.best_x  # the first step starts from the best probe
+    # Subgradient steps (Polyak's rule against the best plan) from the best multipliers.
+    while search.fits(deadline) and len(search.log) < max_iterations:
+        if x is None:
+            before = search.bound
+            x = search.probe(pi, plan=None)  # a greedy pass only when the bound improves
+            if x is None:
+                break
+            if search.bound >= before:
+                theta *= 0.5  # overshot: a shorter step from the best multipliers
+                x = search.best_x
+        if x is None:
+            break
         # The rows' use by the flow's plan (fixed costs left out: with them the steps did
         # worse on hcmc-2023, bound 3,743,270 against 3,740,690 after ten iterations).
-        act = a @ x.astype(float)
-        g = np.where(act > hi, act - hi, np.where(act < lo, act - lo, 0.0))
-        if float(g @ g) == 0.0 or objective is None or theta < 1e-4:
+        act = search.a @ x.astype(float)
+        g = np.where(act > search.hi, act - search.hi,
+                     np.where(act < search.lo, act - search.lo, 0.0))
+        if float(g @ g) == 0.0 or search.objective is None or theta < 1e-4:
             break  # nothing to move, nothing to aim at, or no progress left
-        pi = best_pi + theta * (bound - objective) / float(g @ g) * g
-        pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
-        pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
+        pi = _signed(search.best_pi + theta * (search.bound - search.objective) / float(g @ g)
+                     * g, search)
+        x = None
     final = None
-    if exact and np.isfinite(bound):
-        final = float(np.floor(bound / step + 1e-9) * step) if step else bound
-    return Outcome(plan, objective, final, {"iterations": log_rows})
+    if exact and np.isfinite(search.bound):
+        final = (float(np.floor(search.bound / step + 1e-9) * step) if step
+                 else float(search.bound))
+    return Outcome(search.plan, search.objective, final, {"iterations": search.log})
 
 
-__all__ = ["Core", "core_plan", "improve", "Outcome"]
+def _signed(pi: np.ndarray, search: _Search) -> np.ndarray:
+    """``pi`` with no price on a bound the row does not have (π ≥ 0 prices an upper bound,
+    π ≤ 0 a lower one)."""
+    pi = pi.copy()
+    pi[(pi > 0) & ~np.isfinite(search.hi)] = 0.0
+    pi[(pi < 0) & ~np.isfinite(search.lo)] = 0.0
+    return pi
+
+
+__all__ = ["Core", "core_plan", "improve", "Outcome", "sample_prices"]

@@ -1,0 +1,87 @@
+"""The block of programmes the lower bounds need (engines/block.py), by hand-worked cases.
+
+A delegation abroad (D1: at least 2 places, half of them women, runs with 2 or not at all) next to
+a course at home (P1); one budget envelope counts both. The block is D1; the envelope is shared
+(priced by the caller, not enforced); the quota, the share and the minimum size stay exact.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from allocator.engines import block
+from allocator.engines.greedy import greedy_plan
+from allocator.problem import load_problem
+from allocator.solution import Solution
+
+M = 1_000_000
+
+
+def delegation(make_scenario):
+    people = [("A", "M"), ("B", "M"), ("C", "F"), ("D", "M")]
+    return load_problem(make_scenario(
+        candidates=[{"candidate_id": c, "gender": g, "must_train": c == "A"}
+                    for c, g in people],
+        programs=[{"program_id": "P1", "capacity": 4},
+                  {"program_id": "D1", "mode": "overseas", "type": "short_term",
+                   "capacity": 3, "min_size": 2, "cost_per_person": 10 * M}],
+        pairs=[{"candidate_id": c, "program_id": p, "score": 100}
+               for c, _ in people for p in ("P1", "D1")],
+        quotas=[{"name": "abroad", "select": {"mode": "overseas"}, "min": 2},
+                {"name": "women-abroad", "select": {"mode": "overseas"},
+                 "min_share": {"share": 0.5, "of": {"gender": "F"}}}],
+        budget={"total": 100 * M},
+        rules={"max_programs_per_candidate": 1},
+    ))
+
+
+def pairs_of(problem, chosen):
+    names = problem.candidates["candidate_id"].to_numpy()
+    programs = problem.programs["program_id"].to_numpy()
+    return sorted(zip(names[problem.pair_c[chosen]], programs[problem.pair_p[chosen]],
+                      strict=True))
+
+
+def test_the_block_is_the_delegation_and_the_envelope_is_shared(make_scenario):
+    problem = delegation(make_scenario)
+    found = block.find(problem)
+    assert found is not None
+    assert problem.programs["program_id"].to_numpy()[found.programs].tolist() == ["D1"]
+    hard = [r.name for r in problem.rows if not r.soft]
+    assert dict(zip(hard, found.shared(problem).tolist(), strict=True)) == {
+        "abroad": False, "women-abroad": False, "total": True}
+
+
+def test_the_block_mip_keeps_its_own_rows_exact_and_charges_each_person_elsewhere(
+        make_scenario):
+    # Value abroad = 100 less the value elsewhere: A 90 (so 10), B 60 (40), C 95 (5), D 80
+    # (20). Best two by value are B and D, but half must be women: C and B (45). A must
+    # train, but may train at home: the block does not force A in.
+    problem = delegation(make_scenario)
+    found = block.find(problem)
+    assert found is not None
+    elsewhere = dict(A=90, B=60, C=95, D=80)
+    names = problem.candidates["candidate_id"].to_numpy()[problem.pair_c]
+    value = problem.score - np.array([elsewhere[n] for n in names])
+    chosen = block.solve(problem, found, value, np.zeros(problem.n_programs), None,
+                         time.perf_counter() + 30)
+    assert chosen is not None
+    assert pairs_of(problem, chosen) == [("B", "D1"), ("C", "D1")]
+
+
+def test_greedy_takes_the_settled_pairs_it_is_given_and_no_other(make_scenario):
+    # The block settled on B and C abroad; greedy fills home around them (A and D), never
+    # abroad, though by score and order it would have sent A and B.
+    problem = delegation(make_scenario)
+    found = block.find(problem)
+    assert found is not None
+    settled = np.zeros(problem.n_pairs, dtype=bool)
+    programs = problem.programs["program_id"].to_numpy()[problem.pair_p]
+    names = problem.candidates["candidate_id"].to_numpy()[problem.pair_c]
+    settled[(programs == "D1") & np.isin(names, ["B", "C"])] = True
+    plan = greedy_plan(problem, settled, settled=found.pairs)
+    assert Solution(problem, plan).check() == []
+    assert pairs_of(problem, plan) == [("A", "P1"), ("B", "D1"), ("C", "D1"), ("D", "P1")]
+    assert pairs_of(problem, greedy_plan(problem)) != pairs_of(problem, plan)
