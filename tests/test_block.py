@@ -85,3 +85,21 @@ def test_greedy_takes_the_settled_pairs_it_is_given_and_no_other(make_scenario):
     assert Solution(problem, plan).check() == []
     assert pairs_of(problem, plan) == [("A", "P1"), ("B", "D1"), ("C", "D1"), ("D", "P1")]
     assert pairs_of(problem, greedy_plan(problem)) != pairs_of(problem, plan)
+
+
+def test_a_budget_cap_on_one_course_becomes_its_capacity_in_the_core(make_scenario):
+    # 119 M for a course of 3.1 M a place and 8 M to run: (119 − 8) / 3.1 = 35.8, so 35 of
+    # its 40 places. The cap is then met by the flow itself and priced at nothing.
+    from allocator.engines.lagrangian import implied_capacity
+
+    problem = load_problem(make_scenario(
+        candidates=[{"candidate_id": f"C{i}"} for i in range(3)],
+        programs=[{"program_id": "P1", "capacity": 40, "cost_per_person": 3_100_000,
+                   "fixed_cost": 8 * M, "budget_cap": 119 * M},
+                  {"program_id": "P2", "capacity": 5}],
+        budget={"total": 1000 * M},
+    ))
+    capacity, implied = implied_capacity(problem)
+    assert capacity.tolist() == [35, 5]
+    hard = [r.name for r in problem.rows if not r.soft]
+    assert [name for name, on in zip(hard, implied, strict=True) if on] == ["budget_cap:P1"]

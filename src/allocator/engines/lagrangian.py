@@ -55,14 +55,41 @@ _K = 100.0  # flow costs in hundredths of a score point
 _THETA = 0.3  # first Polyak step factor (see the module doc)
 _THETA_FROM_SAMPLE = 0.02  # from the sample's prices, already near: short steps
 _BUDGET_SCALES = (1.0, 0.99, 0.98, 0.995, 0.97, 1.01)
-_SETTLED_SCALES = (0.99, 0.995, 0.985)  # around the block's plan (see improve)
+_SMALLEST_STEP = 0.001  # of the budget-price scale around the block's plan (see _Search.around)
+
+
+def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
+    """Each programme's capacity, lowered where a hard row caps its places alike, and which hard
+    rows (in :func:`_hard_rows` order) do so.
+
+    A budget cap on one course (``cost·n + fixed·y ≤ cap``, every place at the same cost) allows
+    at most ``⌊(cap − fixed)/cost⌋`` places: the core can meet the row itself, exactly, instead
+    of pricing it. (On national kl39, 31 such caps: ``L`` at the sample's prices 31,432,549 →
+    31,428,937, and the flow's plan then keeps them.)"""
+    capacity = problem.capacity.astype(np.int64).copy()
+    rows = _hard_rows(problem)
+    implied = np.zeros(len(rows), dtype=bool)
+    per_programme = np.bincount(problem.pair_p, minlength=problem.n_programs)
+    for i, row in enumerate(rows):
+        if row.hi is None or row.lo is not None or not len(row.pairs):
+            continue
+        q = int(problem.pair_p[row.pairs[0]])
+        one = bool(np.all(problem.pair_p[row.pairs] == q)) and len(row.pairs) == per_programme[q]
+        alike = float(row.coef[0]) > 0 and bool(np.all(row.coef == row.coef[0]))
+        if one and alike and np.all(row.programs == q):
+            room = row.hi - float(np.sum(row.prog_coef))
+            capacity[q] = min(capacity[q], max(0, int(np.floor(room / row.coef[0] + 1e-9))))
+            implied[i] = True
+    return capacity, implied
 
 
 class Core:
-    """The transportation core as a min-cost flow network, solved for any pair scores."""
+    """The transportation core as a min-cost flow network, solved for any pair scores (the
+    capacities those of :func:`implied_capacity`)."""
 
     def __init__(self, problem: ProblemData) -> None:
         self.problem = problem
+        self.capacity, self.implied = implied_capacity(problem)
         n_c, n_p, n_k = problem.n_candidates, problem.n_programs, problem.n_pairs
         self.source, self.sink = n_c + n_p, n_c + n_p + 1
         self.supply = int(problem.max_per_candidate.sum())
@@ -71,7 +98,7 @@ class Core:
         self.heads = np.concatenate([np.arange(n_c), n_c + problem.pair_p,
                                      np.full(n_p, self.sink), [self.sink]])
         self.caps = np.concatenate([problem.max_per_candidate, np.ones(n_k, dtype=np.int64),
-                                    problem.capacity, [self.supply]]).astype(np.int64)
+                                    self.capacity, [self.supply]]).astype(np.int64)
 
     def best(self, gains: np.ndarray, allowed: np.ndarray | None = None
              ) -> tuple[np.ndarray, int] | None:
@@ -237,7 +264,7 @@ class _Search:
         self.a, self.f, self.lo, self.hi = _side_rows(problem)
         self.a_t = self.a.T.tocsr()
         self.core = Core(problem)
-        self.cap = np.maximum(problem.capacity, 1).astype(float)
+        self.cap = np.maximum(self.core.capacity, 1).astype(float)
         self.budget = np.array([r.family == "budget" for r in _hard_rows(problem)], dtype=bool)
         self.plan, self.objective = plan, objective
         self.bound = np.inf
@@ -317,7 +344,8 @@ class _Search:
         self._done({"block": None if chosen is None else int(chosen.sum())}, t)
         return chosen
 
-    def settled_probe(self, pi: np.ndarray, blk: block.Block, chosen: np.ndarray) -> None:
+    def settled_probe(self, pi: np.ndarray, blk: block.Block, chosen: np.ndarray
+                      ) -> float | None:
         """A plan around the block's plan ``chosen``: the core's best plan at ``pi`` without the
         block and without the people ``chosen`` places, then the greedy pass with ``chosen``
         settled. (Not a bound: the flow is restricted.)"""
@@ -332,6 +360,31 @@ class _Search:
         if out is not None:
             row["plan"] = self.offer(greedy_plan(p, out[0] | chosen, price, settled=blk.pairs))
         self._done(row, t)
+        return row.get("plan")
+
+    def around(self, pi: np.ndarray, blk: block.Block, chosen: np.ndarray,
+               deadline: float) -> None:
+        """Plans around the block's plan at budget prices ``pi`` times a scale, the scale found
+        by a pattern search: from 0.99 and 0.995, the best one's neighbours at the step, the
+        step halved when both are tried. (The fill is sensitive to it: the flow's plan spends
+        more or less than the envelopes allow and the greedy pass cuts or fills. On national
+        kl39 the best of 0.99, 0.995 and 0.985 was 0.99 on one instance, 0.995 on the other,
+        ~10,000 apart.)"""
+        tried: dict[float, float] = {}
+        step, todo = 0.005, [0.99, 0.995]
+        while self.fits(deadline):
+            if not todo:
+                best = max(tried, key=lambda k: (tried[k], -k))
+                todo = [round(best + d, 6) for d in (-step, step) if round(best + d, 6)
+                        not in tried and best + d <= 1.0]
+                if not todo:
+                    step /= 2
+                    if step < _SMALLEST_STEP:
+                        return
+                    continue
+            scale = todo.pop(0)
+            found = self.settled_probe(self.scaled(pi, scale), blk, chosen)
+            tried[scale] = -np.inf if found is None else found
 
     def _done(self, row: dict[str, Any], t: float) -> None:
         row["s"] = round(time.perf_counter() - t, 2)
@@ -369,9 +422,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
             half = time.perf_counter() + 0.5 * (deadline - time.perf_counter())
             chosen = search.block_plan(blk, pi, x, half, seed)
         if blk is not None and chosen is not None:
-            for scale in _SETTLED_SCALES:
-                if search.fits(deadline):
-                    search.settled_probe(search.scaled(pi, scale), blk, chosen)
+            search.around(pi, blk, chosen, deadline)
         else:
             for scale in _BUDGET_SCALES[1:]:
                 if search.fits(deadline):
@@ -409,8 +460,9 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
 
 def _signed(pi: np.ndarray, search: _Search) -> np.ndarray:
     """``pi`` with no price on a bound the row does not have (π ≥ 0 prices an upper bound,
-    π ≤ 0 a lower one)."""
+    π ≤ 0 a lower one), nor on a row the core meets itself (:func:`implied_capacity`)."""
     pi = pi.copy()
+    pi[search.core.implied] = 0.0  # the core meets them itself
     pi[(pi > 0) & ~np.isfinite(search.hi)] = 0.0
     pi[(pi < 0) & ~np.isfinite(search.lo)] = 0.0
     return pi
