@@ -736,7 +736,8 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
               stats: dict[str, Any]) -> Result:
     """National scale: the LP does not finish in minutes (97 s for its first round at 1.2 M
     pairs), so Lagrangian iterations on the transportation core give the plan and the bound,
-    starting from the prices of a sample economy's LP (:mod:`allocator.engines.lagrangian`)."""
+    starting from the prices of a sample economy's LP, with the block of programmes the lower
+    bounds need solved exactly at those prices (:mod:`allocator.engines.lagrangian`)."""
     t = time.perf_counter()
     plan, z_start = _start_plan(problem, None)
     stats["start_objective"] = z_start

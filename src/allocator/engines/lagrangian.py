@@ -14,24 +14,32 @@ of ``p`` also pays ``π·f_p/capacity_p`` (the least ``y_p`` allows), otherwise 
 core's maximum is a min-cost flow with integer costs, the prices rounded up to hundredths (so
 the flow's value can only be higher). ``π = 0`` is the core alone.
 
+A hard row that caps one programme's places alike (a budget cap on one course) becomes that
+programme's capacity in the core (:func:`implied_capacity`) and is not priced.
+
 **Plans.** Each flow plan meets capacities and persons but not the side rows; the greedy pass
 with that plan first (:func:`allocator.engines.greedy.greedy_plan`) keeps what the side rows
 allow. As ``π`` prices the budget and quotas, the flow plans come nearer to what the side rows
-allow, and so do the greedy plans.
+allow, and so do the greedy plans. Where the hard lower bounds need a few programmes with
+minimum sizes (the kl39 delegations), those form a block solved exactly as a MIP at the prices
+(:mod:`allocator.engines.block`), and the plans are filled around the block's plan by flows
+without it, at budget prices scaled by a small pattern search. On national kl39 (seed 1, 120 s):
+greedy repair of the flow plan alone 31,387,920 (gap 0.142%); with the block 31,405,430
+(0.086%); with the implied capacities as well 31,420,830 against the bound 31,428,930 (0.026%).
 
 **Multipliers.** First the duals of the LP of a sample economy (:func:`sample_prices`: ~20,000
-people, quotas and envelopes scaled down with them; a city-sized LP): on national kl39 the
-first flow at those prices gives ``L`` = 31,432,549 against 32,108,740 without prices and
-31,712,180 after 100 s of subgradient steps from zero (the whole LP, solved once in 246 s:
-31,428,350). Then a few scalings of their budget prices, which the plans are sensitive to.
-Then subgradient steps (Polyak's rule against the best plan, each row scaled by its
-largest coefficient so that money and head counts weigh alike), restarted from the best ``π``
-with a halved step when ``L`` does not improve (no greedy pass then: the plan is the same).
-From a sample's prices the step factor is 0.02 (there, eight steps did not lower ``L`` below
-the first flow's on national kl39: 31,432,557 against 31,432,549). Without them it starts at
-0.3, measured on the national instance this route is for (100 s of iterations, plan /
-bound): 0.05 → bound 31.83 M after 8 iterations (``L`` fell ~45,000 an iteration), 0.1 →
-31,266,080 / 31,747,460, 0.3 → 31,340,850 / 31,712,180. (On hcmc-2023, 20
+people, quotas and envelopes scaled down with them; a city-sized LP): on national kl39 the first
+flow at those prices gives ``L`` = 31,432,549 against 32,108,740 without prices and 31,712,180
+after 100 s of subgradient steps from zero (the whole LP, solved once in 246 s: 31,428,350; with
+the implied capacities 31,428,937). Without a block, a few scalings of their budget prices
+follow, which the plans are sensitive to. Then subgradient steps (Polyak's rule against the best
+plan, each row scaled by its largest coefficient so that money and head counts weigh alike),
+restarted from the best ``π`` with a halved step when ``L`` does not improve (no greedy pass
+then: the plan is the same). From a sample's prices the step factor is 0.02 (there, eight steps
+did not lower ``L`` below the first flow's on national kl39: 31,432,557 against 31,432,549).
+Without them it starts at 0.3, measured on the national instance this route is for (100 s of
+iterations, plan / bound): 0.05 → bound 31.83 M after 8 iterations (``L`` fell ~45,000 an
+iteration), 0.1 → 31,266,080 / 31,747,460, 0.3 → 31,340,850 / 31,712,180. (On hcmc-2023, 20
 iterations, 0.1 did better than 0.3: 3,723,520 / 3,739,890 against 3,705,140 / 3,740,720.)
 """
 
