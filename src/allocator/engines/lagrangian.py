@@ -377,14 +377,16 @@ class _Search:
         step halved when both are tried. (The fill is sensitive to it: the flow's plan spends
         more or less than the envelopes allow and the greedy pass cuts or fills. On national
         kl39 the best of 0.99, 0.995 and 0.985 was 0.99 on one instance, 0.995 on the other,
-        ~10,000 apart.)"""
+        ~10,000 apart; on a third, seed 2, every scale from 0.98 to 1.06 gave 31,449,400 to
+        31,455,510: there the flow's plan jumps from 8% over the envelope at 1.0 to 20% under
+        it at 1.01, a large class of people tied at the margin.)"""
         tried: dict[float, float] = {}
         step, todo = 0.005, [0.99, 0.995]
         while self.fits(deadline):
             if not todo:
                 best = max(tried, key=lambda k: (tried[k], -k))
-                todo = [round(best + d, 6) for d in (-step, step) if round(best + d, 6)
-                        not in tried and best + d <= 1.0]
+                todo = [round(best + d, 6) for d in (-step, step)
+                        if round(best + d, 6) not in tried]
                 if not todo:
                     step /= 2
                     if step < _SMALLEST_STEP:
