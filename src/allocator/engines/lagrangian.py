@@ -23,9 +23,11 @@ allow. As ``π`` prices the budget and quotas, the flow plans come nearer to wha
 allow, and so do the greedy plans. Where the hard lower bounds need a few programmes with
 minimum sizes (the kl39 delegations), those form a block solved exactly as a MIP at the prices
 (:mod:`allocator.engines.block`), and the plans are filled around the block's plan by flows
-without it, at budget prices scaled by a small pattern search. On national kl39 (seed 1, 120 s):
-greedy repair of the flow plan alone 31,387,920 (gap 0.142%); with the block 31,405,430
-(0.086%); with the implied capacities as well 31,420,830 against the bound 31,428,930 (0.026%).
+without it, at budget prices scaled by a small pattern search; then the block once more, each
+person charged what they bring in the best plan, and one more fill. On national kl39 (seed 1,
+120 s): greedy repair of the flow plan alone 31,387,920 (gap 0.142%); with the block 31,405,430
+(0.086%); with the implied capacities as well 31,420,830 against the bound 31,428,930 (0.026%);
+with the second block 31,421,150 (0.025%).
 
 **Multipliers.** First the duals of the LP of a sample economy (:func:`sample_prices`: ~20,000
 people, quotas and envelopes scaled down with them; a city-sized LP): on national kl39 the first
