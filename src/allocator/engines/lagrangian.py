@@ -421,9 +421,10 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     ``plan``/``objective``: the best known plan that breaks nothing (or None). From a sample's
     prices ``pi0``: one flow at them (the bound; on national kl39 no later step improved it),
     then, when the problem has a block (:func:`allocator.engines.block.find`), the block's
-    exact plan at those prices and plans around it at a few budget-price scalings; without a
-    block the scalings are tried on the whole core. Then subgradient steps while time is left.
-    """
+    exact plan at those prices, plans around it at budget-price scales found by a pattern
+    search (:meth:`_Search.around`), and the block once more with one more fill; without a
+    block a few fixed scalings are tried on the whole core. Then subgradient steps while time
+    is left (rarely any at national scale)."""
     search = _Search(problem, plan, objective)
     exact = _integral_scores(problem)
     step = max(1, problem.objective_step) if problem.integral_objective else 0
