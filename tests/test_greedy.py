@@ -56,3 +56,26 @@ def test_a_delegation_with_a_minimum_size_opens_with_that_many_at_once(make_scen
     solution, placed = plan(path)
     assert solution.check() == []
     assert placed == [("A", "D1"), ("B", "D1"), ("C", "P1")]
+
+
+def test_the_pass_by_score_opens_a_programme_with_a_minimum_size_with_that_many_at_once(
+        make_scenario):
+    # D1 runs only with 2; the pairs scored 0 are never taken. By score: A takes P1 (100); B's
+    # best left is D1 (85). Opened with B
+    # alone, C would then take P2 (84) and D1 be closed again at the end, B placed nowhere:
+    # 184. Opened with B and C at once (C's 80 the next best in D1): 265.
+    path = make_scenario(
+        candidates=[{"candidate_id": c} for c in "ABC"],
+        programs=[{"program_id": "P1", "capacity": 1}, {"program_id": "P2", "capacity": 1},
+                  {"program_id": "D1", "mode": "overseas", "type": "short_term",
+                   "capacity": 3, "min_size": 2}],
+        pairs=[{"candidate_id": c, "program_id": p, "score": s}
+               for c, p, s in (("A", "P1", 100), ("A", "D1", 90), ("A", "P2", 0),
+                               ("B", "P1", 95), ("B", "D1", 85), ("B", "P2", 0),
+                               ("C", "P2", 84), ("C", "D1", 80), ("C", "P1", 0))],
+        rules={"max_programs_per_candidate": 1},
+    )
+    solution, placed = plan(path)
+    assert solution.check() == []
+    assert placed == [("A", "P1"), ("B", "D1"), ("C", "D1")]
+    assert solution.objective == 265

@@ -196,8 +196,17 @@ def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None,
             s.take(k)
     _meet_lower_bounds(s, order)
     positive = order[p.score[order] > 0].tolist()
+    by_programme: dict[int, list[int]] = {}
     for k in positive:
-        if s.room[s.pair_c[k]] > 0 and s.fits(k):
+        by_programme.setdefault(s.pair_p[k], []).append(k)
+    for k in positive:
+        if s.room[s.pair_c[k]] <= 0:
+            continue
+        q = s.pair_p[k]
+        if s.count[q] == 0 and p.min_size[q] > 1:
+            # A programme with a minimum size opens with that many at once, or not at all.
+            _open_with(s, q, [k, *(j for j in by_programme[q] if j != k)])
+        elif s.fits(k):
             s.take(k)
     # Close programmes below their minimum size, then refill from the people freed.
     small = [q for q in range(p.n_programs) if 0 < s.count[q] < p.min_size[q]]
