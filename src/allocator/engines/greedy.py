@@ -5,8 +5,10 @@ Order: forced pairs, then each ``must_train`` person's best pair, then every pai
 score by score (descending; ties by pair index). A pair is taken when its programme has room, the
 person has room (overall, per group limit, no consecutive overseas years), every row with an
 upper bound stays within it (soft upper bounds are treated as hard) and every hard row with a lower
-bound that the pair would lower (a share row) stays above it. Programmes left below their minimum
-size are then closed and their people offered the remaining places once more.
+bound that the pair would lower (a share row) stays above it. A programme with a minimum size is
+opened only with that many people at once, its best ones that fit (or not at all). Programmes
+still left below their minimum size (opened by a forced pair or by someone who must train) are
+then closed and their people offered the remaining places once more.
 
 Lower bounds that need places (``min`` quotas) are served first, before the pass by score: the
 hard rows with a lower bound, the most specific first (fewest pairs), each take their best pairs
