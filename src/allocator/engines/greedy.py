@@ -131,20 +131,34 @@ class _State:
             self.act[self.k_row[j]] += sign * self.k_val[j]
 
 
-def _open_with(s: _State, q: int, pairs: list[int]) -> None:
-    """Open programme ``q`` with its minimum size at once, from ``pairs`` (best first), or
-    not at all when fewer than that many fit."""
+def _take_or_open(s: _State, k: int, by_programme: dict[int, list[int]]) -> None:
+    """Take pair ``k`` if it fits; when it would open a programme with a minimum size, open
+    that programme with that many people at once (``k`` first, then its others in
+    ``by_programme``, best first) or not at all."""
+    q = s.pair_p[k]
     need = int(s.p.min_size[q])
-    taken: list[int] = []
-    for k in pairs:
-        if len(taken) >= need:
-            break
+    if s.count[q] > 0 or need <= 1:
         if s.fits(k):
             s.take(k)
-            taken.append(k)
+        return
+    taken: list[int] = []
+    for j in [k, *(j for j in by_programme[q] if j != k)]:
+        if len(taken) >= need:
+            break
+        if s.fits(j):
+            s.take(j)
+            taken.append(j)
     if len(taken) < need:
-        for k in reversed(taken):
-            s.take(k, -1)
+        for j in reversed(taken):
+            s.take(j, -1)
+
+
+def _by_programme(s: _State, pairs: list[int]) -> dict[int, list[int]]:
+    """``pairs`` (in their order) grouped by programme."""
+    out: dict[int, list[int]] = {}
+    for k in pairs:
+        out.setdefault(s.pair_p[k], []).append(k)
+    return out
 
 
 def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
@@ -153,24 +167,15 @@ def _meet_lower_bounds(s: _State, order: np.ndarray) -> None:
     p = s.p
     rank = np.full(p.n_pairs, -1, dtype=np.int64)  # -1: not to be taken (a settled pair)
     rank[order] = np.arange(len(order))
-    by_programme: dict[int, list[int]] | None = None
     rows = [i for i, r in enumerate(p.rows) if not r.soft and r.lo is not None and r.lo > 0]
+    by_programme = _by_programme(s, order.tolist()) if rows else {}
     for i in sorted(rows, key=lambda i: (len(p.rows[i].pairs), i)):
         row = p.rows[i]
         up = row.pairs[(row.coef > 0) & (rank[row.pairs] >= 0)]
         for k in up[np.argsort(rank[up])].tolist():
             if s.act[i] >= s.lo[i] - s.eps:
                 break
-            q = s.pair_p[k]
-            if s.count[q] == 0 and p.min_size[q] > 1:
-                if by_programme is None:
-                    by_programme = {}
-                    for j in order.tolist():
-                        by_programme.setdefault(s.pair_p[j], []).append(j)
-                # Its best people, this pair first (it raises the row).
-                _open_with(s, q, [k, *(j for j in by_programme[q] if j != k)])
-            elif s.fits(k):
-                s.take(k)
+            _take_or_open(s, k, by_programme)  # this pair first: it raises the row
 
 
 def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None,
@@ -198,18 +203,10 @@ def greedy_plan(p: ProblemData, prefer: np.ndarray | None = None,
             s.take(k)
     _meet_lower_bounds(s, order)
     positive = order[p.score[order] > 0].tolist()
-    by_programme: dict[int, list[int]] = {}
+    by_programme = _by_programme(s, positive)
     for k in positive:
-        by_programme.setdefault(s.pair_p[k], []).append(k)
-    for k in positive:
-        if s.room[s.pair_c[k]] <= 0:
-            continue
-        q = s.pair_p[k]
-        if s.count[q] == 0 and p.min_size[q] > 1:
-            # A programme with a minimum size opens with that many at once, or not at all.
-            _open_with(s, q, [k, *(j for j in by_programme[q] if j != k)])
-        elif s.fits(k):
-            s.take(k)
+        if s.room[s.pair_c[k]] > 0:
+            _take_or_open(s, k, by_programme)
     # Close programmes below their minimum size, then refill from the people freed.
     small = [q for q in range(p.n_programs) if 0 < s.count[q] < p.min_size[q]]
     if small:
