@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from allocator.engines import highs as highs_engine
-from allocator.engines.model import build_model
+from allocator.engines.model import LinearModel, build_model
 from allocator.problem import ProblemData
 
 PER_PLACE = 5  # a programme's pairs kept: this many times its capacity, best first …
@@ -72,13 +72,14 @@ def find(problem: ProblemData) -> Block | None:
 
 def solve(problem: ProblemData, block: Block, pair_value: np.ndarray,
           program_value: np.ndarray, start: np.ndarray | None, deadline: float,
-          seed: int = 0) -> np.ndarray | None:
+          seed: int = 0, model: LinearModel | None = None) -> np.ndarray | None:
     """The block's best plan (a bool per pair, False outside the block) by ``pair_value`` (one
     per pair: its score less the shared rows' prices and its person's value elsewhere) and
     ``program_value`` (one per programme: the shared rows' price of running it), with every row
     that only the block counts kept exact. ``start``: a plan whose block part the MIP starts
-    from. None when no plan is found by ``deadline``."""
-    model = build_model(problem)
+    from; ``model``: the problem's :func:`build_model`, if already built. None when no plan is
+    found by ``deadline``."""
+    model = build_model(problem) if model is None else model
     a = sp.csr_matrix((model.value, model.index, model.start),
                       shape=(len(model.row_lower), model.n_cols))
     x = _candidates(problem, block, pair_value, start)

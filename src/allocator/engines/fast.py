@@ -743,9 +743,11 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
     stats["start_objective"] = z_start
     stats["start_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    prices = lagrangian.sample_prices(problem, seed, t + 0.4 * (deadline - t))
+    model = build_model(problem)  # once, for the sample's LP and the block's MIPs
+    prices = lagrangian.sample_prices(problem, seed, t + 0.4 * (deadline - t), model=model)
     stats["sample_lp_s"] = round(time.perf_counter() - t, 3)
-    out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices, seed=seed)
+    out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices, seed=seed,
+                             model=model)
     stats["lagrangian"] = out.stats
     if out.plan is None:
         return Result(Status.NO_SOLUTION, NAME, time.perf_counter() - t0, bound=out.bound,

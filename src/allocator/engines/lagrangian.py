@@ -57,6 +57,7 @@ import scipy.sparse as sp
 
 from allocator.engines import block
 from allocator.engines.greedy import greedy_plan
+from allocator.engines.model import LinearModel, build_model
 from allocator.problem import ProblemData
 from allocator.solution import Solution
 
@@ -150,7 +151,8 @@ SAMPLE_PEOPLE = 20_000  # people in the sample economy whose LP prices the side 
 
 
 def sample_prices(problem: ProblemData, seed: int, deadline: float,
-                  people: int | None = None) -> np.ndarray | None:
+                  people: int | None = None, model: LinearModel | None = None
+                  ) -> np.ndarray | None:
     """Starting multipliers for :func:`improve`: the duals of the LP of a sample economy.
 
     About ``people`` (default ``SAMPLE_PEOPLE``) people are drawn (seeded); the rows that count
@@ -159,14 +161,13 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     of one person stay. Prices of a market are nearly the same in a large sample of it, and
     that LP is city-sized (the whole one does not finish in minutes at national scale). Any
     multipliers give a valid bound; these only start the search near the LP's. None when the
-    LP is not solved in time.
+    LP is not solved in time. ``model``: the problem's :func:`build_model`, if already built.
     """
     import highspy
 
     from allocator.engines import highs as highs_engine
-    from allocator.engines.model import build_model
 
-    model = build_model(problem)
+    model = build_model(problem) if model is None else model
     people = SAMPLE_PEOPLE if people is None else people
     share = min(1.0, people / max(1, problem.n_candidates))
     chosen = np.random.default_rng(seed).random(problem.n_candidates) < share
@@ -269,8 +270,9 @@ class _Search:
     """The state of the iterations: multipliers tried, the best bound, the best plan."""
 
     def __init__(self, problem: ProblemData, plan: np.ndarray | None,
-                 objective: float | None) -> None:
+                 objective: float | None, model: LinearModel | None = None) -> None:
         self.problem = problem
+        self._model = model  # built when the block first needs it
         self.a, self.f, self.lo, self.hi = _side_rows(problem)
         self.a_t = self.a.T.tocsr()
         self.core = Core(problem)
@@ -285,6 +287,12 @@ class _Search:
 
     def fits(self, deadline: float) -> bool:
         return time.perf_counter() + self.longest < deadline
+
+    @property
+    def model(self) -> LinearModel:
+        if self._model is None:
+            self._model = build_model(self.problem)
+        return self._model
 
     def prices(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each pair's score less its rows' prices, and each programme's fixed-cost price.
@@ -350,7 +358,8 @@ class _Search:
         shared = np.where(blk.shared(p), pi, 0.0)
         pair_value = p.score - self.a_t @ shared - elsewhere[p.pair_c]
         program_value = -(self.f.T @ shared)
-        chosen = block.solve(p, blk, pair_value, program_value, self.plan, deadline, seed)
+        chosen = block.solve(p, blk, pair_value, program_value, self.plan, deadline, seed,
+                             self.model)
         self._done({"block": None if chosen is None else int(chosen.sum())}, t)
         return chosen
 
@@ -415,7 +424,8 @@ class _Search:
 
 def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
             objective: float | None, max_iterations: int = 10_000,
-            pi0: np.ndarray | None = None, seed: int = 0) -> Outcome:
+            pi0: np.ndarray | None = None, seed: int = 0,
+            model: LinearModel | None = None) -> Outcome:
     """Lagrangian iterations on the core until ``deadline``: a better plan and a bound.
 
     ``plan``/``objective``: the best known plan that breaks nothing (or None). From a sample's
@@ -425,7 +435,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     search (:meth:`_Search.around`), and the block once more with one more fill; without a
     block a few fixed scalings are tried on the whole core. Then subgradient steps while time
     is left (rarely any at national scale)."""
-    search = _Search(problem, plan, objective)
+    search = _Search(problem, plan, objective, model)
     exact = _integral_scores(problem)
     step = max(1, problem.objective_step) if problem.integral_objective else 0
     pi = np.zeros(search.a.shape[0]) if pi0 is None else _signed(pi0, search)
