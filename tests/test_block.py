@@ -14,7 +14,9 @@ import numpy as np
 from allocator.engines import block
 from allocator.engines.greedy import greedy_plan
 from allocator.problem import load_problem
+from allocator.result import Status
 from allocator.solution import Solution
+from allocator.solve import SolveParams, solve
 
 M = 1_000_000
 
@@ -90,7 +92,7 @@ def test_greedy_takes_the_settled_pairs_it_is_given_and_no_other(make_scenario):
 def test_a_budget_cap_on_one_course_becomes_its_capacity_in_the_core(make_scenario):
     # 119 M for a course of 3.1 M a place and 8 M to run: (119 − 8) / 3.1 = 35.8, so 35 of
     # its 40 places. The cap is then met by the flow itself and priced at nothing.
-    from allocator.engines.lagrangian import implied_capacity
+    from allocator.engines.model import implied_capacity
 
     problem = load_problem(make_scenario(
         candidates=[{"candidate_id": f"C{i}"} for i in range(3)],
@@ -103,3 +105,29 @@ def test_a_budget_cap_on_one_course_becomes_its_capacity_in_the_core(make_scenar
     assert capacity.tolist() == [35, 5]
     hard = [r.name for r in problem.rows if not r.soft]
     assert [name for name, on in zip(hard, implied, strict=True) if on] == ["budget_cap:P1"]
+
+
+def test_the_fast_engine_models_that_capacity_so_its_lp_cannot_fill_a_fraction_of_a_place(
+        make_scenario):
+    # The same course with 40 people who want it, 10 points each: 35 places, 350 points. The
+    # plain model's LP fills 35.8 places (bound 358); built tight, the capacity row says 35.
+    from allocator.engines.model import build_model
+
+    problem = load_problem(make_scenario(
+        candidates=[{"candidate_id": f"C{i:02d}"} for i in range(40)],
+        programs=[{"program_id": "P1", "capacity": 40, "cost_per_person": 3_100_000,
+                   "fixed_cost": 8 * M, "budget_cap": 119 * M}],
+        pairs=[{"candidate_id": f"C{i:02d}", "program_id": "P1", "score": 10}
+               for i in range(40)],
+        budget={"total": 1000 * M},
+    ))
+
+    def run_coefficient(model):  # the y column's coefficient in P1's capacity row
+        row = model.row_family.index("capacity")
+        lo, hi = model.start[row], model.start[row + 1]
+        return model.value[lo:hi][model.index[lo:hi] == model.n_x].tolist()
+
+    assert run_coefficient(build_model(problem)) == [-40.0]
+    assert run_coefficient(build_model(problem, tight=True)) == [-35.0]
+    result = solve(problem, SolveParams(engine="fast", time_limit=30))
+    assert (result.status, result.objective, result.bound) == (Status.OPTIMAL, 350, 350)

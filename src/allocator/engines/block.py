@@ -79,7 +79,7 @@ def solve(problem: ProblemData, block: Block, pair_value: np.ndarray,
     that only the block counts kept exact. ``start``: a plan whose block part the MIP starts
     from; ``model``: the problem's :func:`build_model`, if already built. None when no plan is
     found by ``deadline``."""
-    model = build_model(problem) if model is None else model
+    model = build_model(problem, tight=True) if model is None else model
     a = sp.csr_matrix((model.value, model.index, model.start),
                       shape=(len(model.row_lower), model.n_cols))
     x = _candidates(problem, block, pair_value, start)

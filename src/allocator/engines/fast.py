@@ -594,7 +594,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     stats: dict[str, Any] = {}
     if problem.n_pairs >= LAGRANGIAN_PAIRS:
         return _national(problem, deadline, seed, t0, stats)
-    model = build_model(problem)
+    model = build_model(problem, tight=True)
     n_rows = len(model.row_lower)
     if model.n_cols == 0:
         # Nothing to choose: the empty plan, if every row allows 0.
@@ -743,7 +743,7 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
     stats["start_objective"] = z_start
     stats["start_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    model = build_model(problem)  # once, for the sample's LP and the block's MIPs
+    model = build_model(problem, tight=True)  # once, for the sample's LP and the block's MIPs
     prices = lagrangian.sample_prices(problem, seed, t + 0.4 * (deadline - t), model=model)
     stats["sample_lp_s"] = round(time.perf_counter() - t, 3)
     out = lagrangian.improve(problem, deadline, plan, z_start, pi0=prices, seed=seed,

@@ -57,7 +57,7 @@ import scipy.sparse as sp
 
 from allocator.engines import block
 from allocator.engines.greedy import greedy_plan
-from allocator.engines.model import LinearModel, build_model
+from allocator.engines.model import LinearModel, build_model, implied_capacity
 from allocator.problem import ProblemData
 from allocator.solution import Solution
 
@@ -67,31 +67,6 @@ _THETA = 0.3  # first Polyak step factor (see the module doc)
 _THETA_FROM_SAMPLE = 0.02  # from the sample's prices, already near: short steps
 _BUDGET_SCALES = (1.0, 0.99, 0.98, 0.995, 0.97, 1.01)
 _SMALLEST_STEP = 0.001  # of the budget-price scale around the block's plan (see _Search.around)
-
-
-def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
-    """Each programme's capacity, lowered where a hard row caps its places alike, and which hard
-    rows (in :func:`_hard_rows` order) do so.
-
-    A budget cap on one course (``cost·n + fixed·y ≤ cap``, every place at the same cost) allows
-    at most ``⌊(cap − fixed)/cost⌋`` places: the core can meet the row itself, exactly, instead
-    of pricing it. (On national kl39, 31 such caps: ``L`` at the sample's prices 31,432,549 →
-    31,428,937, and the flow's plan then keeps them.)"""
-    capacity = problem.capacity.astype(np.int64).copy()
-    rows = _hard_rows(problem)
-    implied = np.zeros(len(rows), dtype=bool)
-    per_programme = np.bincount(problem.pair_p, minlength=problem.n_programs)
-    for i, row in enumerate(rows):
-        if row.hi is None or row.lo is not None or not len(row.pairs):
-            continue
-        q = int(problem.pair_p[row.pairs[0]])
-        one = bool(np.all(problem.pair_p[row.pairs] == q)) and len(row.pairs) == per_programme[q]
-        alike = float(row.coef[0]) > 0 and bool(np.all(row.coef == row.coef[0]))
-        if one and alike and np.all(row.programs == q):
-            room = row.hi - float(np.sum(row.prog_coef))
-            capacity[q] = min(capacity[q], max(0, int(np.floor(room / row.coef[0] + 1e-9))))
-            implied[i] = True
-    return capacity, implied
 
 
 class Core:
@@ -167,7 +142,7 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
 
     from allocator.engines import highs as highs_engine
 
-    model = build_model(problem) if model is None else model
+    model = build_model(problem, tight=True) if model is None else model
     people = SAMPLE_PEOPLE if people is None else people
     share = min(1.0, people / max(1, problem.n_candidates))
     chosen = np.random.default_rng(seed).random(problem.n_candidates) < share
@@ -291,7 +266,7 @@ class _Search:
     @property
     def model(self) -> LinearModel:
         if self._model is None:
-            self._model = build_model(self.problem)
+            self._model = build_model(self.problem, tight=True)
         return self._model
 
     def prices(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -129,7 +129,34 @@ class LinearModel:
         return vals
 
 
-def _capacity(p: ProblemData, rows: _Rows, y_col: np.ndarray) -> None:
+def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
+    """Each programme's capacity, lowered where a hard row caps its places alike, and which hard
+    rows (``problem.rows`` without the soft ones, in order) do so.
+
+    A budget cap on one course (``cost·n + fixed·y ≤ cap``, every place at the same cost) allows
+    at most ``⌊(cap − fixed)/cost⌋`` places: the core can meet the row itself, exactly, instead
+    of pricing it (on national kl39, 31 such caps: ``L`` at the sample's prices 31,432,549 →
+    31,428,937). Every integer plan keeps these capacities, so a model built with them
+    (``build_model(tight=True)``) has the same plans and a tighter LP: the LP can no longer
+    fill 35.7 places of a course whose budget pays for 35."""
+    capacity = problem.capacity.astype(np.int64).copy()
+    rows = [r for r in problem.rows if not r.soft]
+    implied = np.zeros(len(rows), dtype=bool)
+    per_programme = np.bincount(problem.pair_p, minlength=problem.n_programs)
+    for i, row in enumerate(rows):
+        if row.hi is None or row.lo is not None or not len(row.pairs):
+            continue
+        q = int(problem.pair_p[row.pairs[0]])
+        one = bool(np.all(problem.pair_p[row.pairs] == q)) and len(row.pairs) == per_programme[q]
+        alike = float(row.coef[0]) > 0 and bool(np.all(row.coef == row.coef[0]))
+        if one and alike and np.all(row.programs == q):
+            room = row.hi - float(np.sum(row.prog_coef))
+            capacity[q] = min(capacity[q], max(0, int(np.floor(room / row.coef[0] + 1e-9))))
+            implied[i] = True
+    return capacity, implied
+
+
+def _capacity(p: ProblemData, rows: _Rows, y_col: np.ndarray, capacity: np.ndarray) -> None:
     """Σ_{k∈p} x_k − capacity_p·y_p ≤ 0 (or ≤ capacity_p); min_size_p·y_p − Σ x_k ≤ 0."""
     n_p = p.n_programs
     k = np.arange(p.n_pairs)
@@ -140,9 +167,9 @@ def _capacity(p: ProblemData, rows: _Rows, y_col: np.ndarray) -> None:
     rloc = [p.pair_p]
     with_y = np.flatnonzero(y_col >= 0)
     cols.append(y_col[with_y])
-    vals.append(-p.capacity[with_y].astype(float))
+    vals.append(-capacity[with_y].astype(float))
     rloc.append(with_y)
-    hi = np.where(y_col >= 0, 0.0, p.capacity.astype(float))
+    hi = np.where(y_col >= 0, 0.0, capacity.astype(float))
     ids = rows.add(np.concatenate(rloc), np.concatenate(cols), np.concatenate(vals),
                    np.full(n_p, -INF), hi, "capacity",
                    [f"capacity {pid}" for pid in p.programs["program_id"]])
@@ -267,8 +294,11 @@ def _divide_by_gcd(v: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, flo
     return v / g, lo, hi, float(g)
 
 
-def build_model(p: ProblemData) -> LinearModel:
-    """Assemble the whole MIP: variables, then constraint families in order, then objectives."""
+def build_model(p: ProblemData, tight: bool = False) -> LinearModel:
+    """Assemble the whole MIP: variables, then constraint families in order, then objectives.
+
+    ``tight``: capacities from :func:`implied_capacity` (the same integer plans, a tighter LP;
+    the plain engines keep the model as written)."""
     n_x = p.n_pairs
     y_prog = np.flatnonzero(p.needs_run_var)
     y_col = np.full(p.n_programs, -1, dtype=np.int64)
@@ -278,7 +308,7 @@ def build_model(p: ProblemData) -> LinearModel:
     w0 = u0 + n_soft
 
     rows = _Rows()
-    _capacity(p, rows, y_col)
+    _capacity(p, rows, y_col, implied_capacity(p)[0] if tight else p.capacity)
     _persons(p, rows)
     _group_limits(p, rows)
     u_row, u_side, hard_row, hard_divisor = _side_rows(p, rows, y_col, u0)
