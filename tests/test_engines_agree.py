@@ -55,6 +55,7 @@ def test_every_exact_engine_finds_the_same_optimum_and_the_same_least_cost(
         assert r.solution is not None and r.solution.check() == [], engine
         assert r.bound == pytest.approx(r.objective), f"{engine}: optimal, so bound = objective"
         assert r.gap == 0
+        assert r.cost_floor == r.cost, f"{engine}: the least cost is proven at this size"
     # Same tie-break, same plan: the default engine and plain HiGHS choose the same pairs.
     assert results["fast"].solution.chosen.tolist() == \
         results["highs"].solution.chosen.tolist()  # type: ignore[union-attr]
@@ -64,6 +65,29 @@ def test_every_exact_engine_finds_the_same_optimum_and_the_same_least_cost(
     if greedy.status is Status.FEASIBLE:
         assert greedy.solution is not None and greedy.solution.check() == []
         assert greedy.objective <= results["highs"].objective + 1e-9  # type: ignore[operator]
+
+
+@SETTINGS
+@given(spec=scenarios())
+def test_least_cost_on_the_lps_support_keeps_the_score_and_proves_a_floor_below_the_least(
+        spec: dict[str, Any]) -> None:
+    # Large levels 2 and 3 run their MIP on the LP's support only (fast.EXACT_LEVEL_FREE):
+    # forced here on every size, the plan keeps the best score, and the floor it proves is
+    # never above the least cost plain HiGHS finds.
+    from unittest import mock
+
+    from allocator.engines import fast
+
+    problem = problem_of(spec)
+    exact = run(problem, "highs")
+    if exact.status is not Status.OPTIMAL:
+        return
+    with mock.patch.object(fast, "EXACT_LEVEL_FREE", 0):
+        r = run(problem, "fast")
+    assert r.status is Status.OPTIMAL and r.objective == exact.objective
+    assert r.solution is not None and r.solution.check() == []
+    assert r.cost_floor is not None and exact.cost is not None and r.cost is not None
+    assert r.cost_floor <= exact.cost <= r.cost
 
 
 def test_the_default_engine_is_the_fast_exact_one(make_scenario: Any) -> None:

@@ -307,7 +307,7 @@ def test_solve_writes_the_folder_and_prints_an_aligned_summary(cli_solved):
     labels = {line[:11].strip(): line[11:] for line in printed if line.strip()}
     assert labels["status"].startswith("optimal")
     assert labels["objective"].startswith("980")
-    assert labels["cost"] == "52,000,000 VND"
+    assert labels["cost"] == "52,000,000 VND  (proven the least of any plan with this objective)"
     assert labels["budget"] == "total: 52,000,000 of 60,000,000 (86.7%)"
     assert labels["broken"] == "domestic-floor by 1 (penalty 10)"
     assert labels["written"] == str(cli_solved.out)

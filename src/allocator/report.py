@@ -28,7 +28,7 @@ import pandas as pd
 
 from allocator import __version__
 from allocator.problem import ProblemData
-from allocator.result import Result
+from allocator.result import Result, cost_note
 
 MAX_LIST_ROWS = 5_000
 MAX_BARS = 20
@@ -629,6 +629,7 @@ def report_html(problem: ProblemData, result: Result) -> str:
     head = [("Status", result.status.value, f"engine {result.engine}"),
             ("Objective", fmt_int(result.objective) or "—",
              f"best bound {fmt_int(result.bound) or '—'}, gap {gap}")]
+
     body = [f"<p>{_status_badge(result.status.value)} "
             f"{esc(result.message) if result.message else ''}</p>"]
     if sol is None:
@@ -653,7 +654,9 @@ def report_html(problem: ProblemData, result: Result) -> str:
         ("Places", f"{k['places']['total']:,}", modes),
         ("People placed", f"{k['persons_placed']:,}",
          f"of {problem.n_candidates:,} candidates; {data['not_placed']['total']:,} not placed"),
-        ("Cost", fmt_vnd(k["cost"]), spent_note or f"{k['cost']:,} VND"),
+        ("Cost", fmt_vnd(k["cost"]), "; ".join(
+            s for s in (spent_note or f"{k['cost']:,} VND",
+                        cost_note(result.cost, result.cost_floor).strip(" ()")) if s)),
         ("Women's share", fmt_pct(data["women_share"]) or "—",
          f"abroad {fmt_pct(k['women_share_overseas']) or '—'}"),
         ("Programmes running", f"{k['programs_running']:,} of {problem.n_programs:,}",

@@ -29,7 +29,9 @@ class Result:
 
     ``objective`` is the plan's total score minus soft penalties (recomputed by the
     :class:`Solution`); ``bound`` the best proven upper bound on it; ``gap`` their relative
-    distance; ``cost`` the plan's spending in VND.
+    distance; ``cost`` the plan's spending in VND; ``cost_floor`` the least any plan of the
+    same (proven best) objective can spend, proven — equal to ``cost`` when the plan is proven
+    the cheapest of them, None when not known.
     """
 
     status: Status
@@ -39,6 +41,7 @@ class Result:
     bound: float | None = None
     gap: float | None = None
     cost: int | None = None
+    cost_floor: int | None = None
     solution: Solution | None = None
     message: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +52,7 @@ class Result:
             "status": self.status.value,
             "objective": self.objective,
             "cost": self.cost,
+            "cost_floor": self.cost_floor,
             "bound": self.bound,
             "gap": self.gap,
             "runtime_s": round(self.runtime_s, 3),
@@ -62,3 +66,14 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, bound - objective) / max(1.0, abs(objective))
+
+
+def cost_note(cost: int | None, floor: int | None) -> str:
+    """What is proven about a plan's cost among the plans of its objective, for a summary line
+    ("" when nothing is)."""
+    if cost is None or floor is None:
+        return ""
+    if floor >= cost:
+        return "  (proven the least of any plan with this objective)"
+    return (f"  (a plan with this objective spends at least {floor:,}: "
+            f"at most {cost - floor:,} less)")

@@ -16,7 +16,7 @@ from allocator.explain import FeasibilityReport, feasibility_report
 from allocator.export import OutputExists, summary_data, write_outputs
 from allocator.problem import ProblemData, build_problem
 from allocator.progress import Progress, null_progress
-from allocator.result import Result, Status
+from allocator.result import Result, Status, cost_note
 from allocator.scenario import load_scenario
 from allocator.solve import SolveParams, choose_engine, solve
 from allocator.tables import read_tables
@@ -83,7 +83,7 @@ class Outcome:
             if s.get("women_share") is not None:
                 abroad = f", abroad {women:.1%}" if women is not None else ""
                 lines.append(line("women", f"{s['women_share']:.1%} of places{abroad}"))
-            lines.append(line("cost", f"{k['cost']:,} VND"))
+            lines.append(line("cost", f"{k['cost']:,} VND{cost_note(r.cost, r.cost_floor)}"))
             label = "budget"
             envelopes = [b for b in s.get("budget", []) if b["cap"]]
             for b in envelopes:

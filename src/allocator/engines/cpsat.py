@@ -241,9 +241,11 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     solution = Solution(problem, chosen)
     objective = solution.objective
     bound = objective if optimal else _bound(bound_scaled, im, model)
+    cheapest = optimal and levels[1:2] == ["optimal"]
     return Result(Status.OPTIMAL if optimal else Status.FEASIBLE, NAME,
                   time.perf_counter() - t0, objective=objective, bound=bound,
-                  gap=relative_gap(objective, bound), cost=solution.cost, solution=solution,
+                  gap=relative_gap(objective, bound), cost=solution.cost,
+                  cost_floor=solution.cost if cheapest else None, solution=solution,
                   stats=stats)
 
 

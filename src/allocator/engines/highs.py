@@ -367,8 +367,10 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     if bound is not None:
         bound = model.floor_score(bound)  # every plan's objective is a multiple of a step
     status = Status.OPTIMAL if first.status == "optimal" else Status.FEASIBLE
+    cheapest = status is Status.OPTIMAL and out.statuses[1:2] == ["optimal"]
     return Result(status, NAME, time.perf_counter() - t0, objective=objective, bound=bound,
-                  gap=relative_gap(objective, bound), cost=solution.cost, solution=solution,
+                  gap=relative_gap(objective, bound), cost=solution.cost,
+                  cost_floor=solution.cost if cheapest else None, solution=solution,
                   stats=stats)
 
 
