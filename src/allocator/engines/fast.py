@@ -746,13 +746,18 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         sub, sub_a = _with_row(sub, sub_a, sub.score, floor, np.inf)
         inc = values[cols]
         level_stats: list[dict[str, Any]] = []
-        second = _exact_level(sub, sub_a, -sub.cost, inc, deadline, workers, seed, level_stats)
+        # Costs in units of their gcd (100,000 VND in the shipped scenarios): in VND the
+        # simplex fights its tolerances (city: the least-cost LP 2.3 s → 1.5 s).
+        unit = _cost_unit(sub)
+        second = _exact_level(sub, sub_a, -sub.cost / unit, inc, deadline, workers, seed,
+                              level_stats)
         if second.bound is not None:
-            cost_floor = _cost_floor(-second.bound, second.model)
+            cost_floor = int(np.ceil(-second.bound - 1e-6 * max(1.0, abs(second.bound))) * unit)
         sub, sub_a, inc, cols = second.model, second.a_csr, second.values, cols[second.cols]
         if tie_break and second.status == "optimal":
-            spend = float(np.dot(sub.cost, inc))
-            sub, sub_a = _with_row(sub, sub_a, sub.cost, -np.inf, np.floor(spend + 0.5) + 0.5)
+            spend = float(np.dot(sub.cost, inc)) / unit
+            sub, sub_a = _with_row(sub, sub_a, sub.cost / unit, -np.inf,
+                                   np.floor(spend + 0.5) + 0.5)
             third = _exact_level(sub, sub_a, -sub.tie, inc, deadline, workers, seed,
                                  level_stats)
             inc, cols = third.values, cols[third.cols]
@@ -781,13 +786,14 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                   cost=solution.cost, cost_floor=cost_floor, solution=solution, stats=stats)
 
 
-def _cost_floor(raw: float, model: LinearModel) -> int:
-    """A proven least cost (VND) from a bound ``raw`` on it: every plan's cost is a multiple
-    of the gcd of the per-place and fixed costs, so round up to that step."""
-    costs = np.unique(np.round(np.abs(model.cost)).astype(np.int64))
-    step = int(np.gcd.reduce(costs[costs > 0])) if np.any(costs > 0) else 1
-    floor = np.ceil(raw - 1e-6 * max(1.0, abs(raw)))
-    return int(np.ceil(floor / step) * step)
+def _cost_unit(model: LinearModel) -> float:
+    """The gcd of the per-place and fixed costs when they are whole VND (every plan's cost is
+    a multiple of it), else 1."""
+    costs = np.unique(np.abs(model.cost))
+    costs = costs[costs > 0]
+    if not len(costs) or np.any(costs != np.round(costs)) or costs[-1] > 2**53:
+        return 1.0
+    return float(np.gcd.reduce(costs.astype(np.int64)))
 
 
 def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
