@@ -823,16 +823,17 @@ def _national(problem: ProblemData, deadline: float, seed: int, t0: float,
 
 def _start_plan(problem: ProblemData, core: np.ndarray | None
                 ) -> tuple[np.ndarray | None, float | None]:
-    """The better of two greedy plans that break nothing: by score, and (given ``core``) with
-    the transportation core's best plan first (it settles who gets the contested places with
-    every person in view; greedy then only drops what the side rows refuse)."""
-    best: tuple[np.ndarray | None, float | None] = (None, None)
-    for prefer in (None,) if core is None else (None, core):
+    """A greedy plan that breaks nothing: given ``core``, with the transportation core's best
+    plan first (it settles who gets the contested places with every person in view; greedy
+    then only drops what the side rows refuse); by score alone when that plan breaks a rule or
+    there is no core. (hcmc-2023: 3,685,600 with the core first against 3,581,820 by score
+    alone; the second pass cost ~0.5 s at city size for nothing.)"""
+    for prefer in (None,) if core is None else (core, None):
         plan = greedy_plan(problem, prefer)
         solution = Solution(problem, plan)
-        if not solution.check() and (best[1] is None or solution.objective > best[1]):
-            best = (plan, float(solution.objective))
-    return best
+        if not solution.check():
+            return plan, float(solution.objective)
+    return None, None
 
 
 def _unproven(problem: ProblemData, plan: np.ndarray, bound: float | None, t0: float,
