@@ -869,8 +869,10 @@ def _start_plan(problem: ProblemData, core: np.ndarray | None
     """A greedy plan that breaks nothing: given ``core``, with the transportation core's best
     plan first (it settles who gets the contested places with every person in view; greedy
     then only drops what the side rows refuse); by score alone when that plan breaks a rule or
-    there is no core. (hcmc-2023: 3,685,600 with the core first against 3,581,820 by score
-    alone; the second pass cost ~0.5 s at city size for nothing.)"""
+    there is no core. One pass, not the better of both: at city size the second cost ~0.5 s
+    and the LP's support MIP beats either by far (generated city: 3,608,590 with the core
+    first, the better one; hcmc-2023: 3,530,940 against 3,571,290 by score alone, and the
+    support MIP 3,729,530)."""
     for prefer in (None,) if core is None else (core, None):
         plan = greedy_plan(problem, prefer)
         solution = Solution(problem, plan)
