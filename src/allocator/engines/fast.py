@@ -795,7 +795,9 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         second = _exact_level(sub, sub_a, -sub.cost / unit, inc, deadline, workers, seed,
                               level_stats, basis=lp.carried_basis(cols, len(sub.row_lower)))
         if second.bound is not None:
-            cost_floor = int(np.ceil(-second.bound - 1e-6 * max(1.0, abs(second.bound))) * unit)
+            # L(π) is exact for its π up to float sums (~1e-11 relative here): the margin
+            # only keeps a bound that lands on a whole unit from rounding up past it.
+            cost_floor = int(np.ceil(-second.bound - 1e-9 * max(1.0, abs(second.bound))) * unit)
         sub, sub_a, inc, cols = second.model, second.a_csr, second.values, cols[second.cols]
         if tie_break and second.status == "optimal":
             spend = float(np.dot(sub.cost, inc)) / unit
