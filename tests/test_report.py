@@ -103,6 +103,8 @@ def test_the_headline_figures_are_on_the_page(page):
     for figure in ("optimal", "980", "52.0 million VND", "Nguyễn Thị Lan"):
         assert figure in text, figure
     assert "domestic-floor: broken by 1 places, penalty 10" in text
+    # The cost card says what is proven about the cost among plans of the best objective.
+    assert "proven the least of any plan with this objective" in text
 
 
 def test_the_sections_are_the_ones_a_meeting_reads(page):

@@ -629,7 +629,6 @@ def report_html(problem: ProblemData, result: Result) -> str:
     head = [("Status", result.status.value, f"engine {result.engine}"),
             ("Objective", fmt_int(result.objective) or "—",
              f"best bound {fmt_int(result.bound) or '—'}, gap {gap}")]
-
     body = [f"<p>{_status_badge(result.status.value)} "
             f"{esc(result.message) if result.message else ''}</p>"]
     if sol is None:
@@ -656,7 +655,7 @@ def report_html(problem: ProblemData, result: Result) -> str:
          f"of {problem.n_candidates:,} candidates; {data['not_placed']['total']:,} not placed"),
         ("Cost", fmt_vnd(k["cost"]), "; ".join(
             s for s in (spent_note or f"{k['cost']:,} VND",
-                        cost_note(result.cost, result.cost_floor).strip(" ()")) if s)),
+                        cost_note(result.cost, result.cost_floor)) if s)),
         ("Women's share", fmt_pct(data["women_share"]) or "—",
          f"abroad {fmt_pct(k['women_share_overseas']) or '—'}"),
         ("Programmes running", f"{k['programs_running']:,} of {problem.n_programs:,}",

@@ -69,11 +69,10 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 def cost_note(cost: int | None, floor: int | None) -> str:
-    """What is proven about a plan's cost among the plans of its objective, for a summary line
-    ("" when nothing is)."""
+    """What is proven about a plan's cost among the plans of its objective, in words ("" when
+    nothing is)."""
     if cost is None or floor is None:
         return ""
     if floor >= cost:
-        return "  (proven the least of any plan with this objective)"
-    return (f"  (a plan with this objective spends at least {floor:,}: "
-            f"at most {cost - floor:,} less)")
+        return "proven the least of any plan with this objective"
+    return f"a plan with this objective spends at least {floor:,}: at most {cost - floor:,} less"

@@ -83,7 +83,8 @@ class Outcome:
             if s.get("women_share") is not None:
                 abroad = f", abroad {women:.1%}" if women is not None else ""
                 lines.append(line("women", f"{s['women_share']:.1%} of places{abroad}"))
-            lines.append(line("cost", f"{k['cost']:,} VND{cost_note(r.cost, r.cost_floor)}"))
+            proven = cost_note(r.cost, r.cost_floor)
+            lines.append(line("cost", f"{k['cost']:,} VND" + (f"  ({proven})" if proven else "")))
             label = "budget"
             envelopes = [b for b in s.get("budget", []) if b["cap"]]
             for b in envelopes:

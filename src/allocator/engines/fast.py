@@ -401,7 +401,7 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
         values, found = incumbent, value
     else:
         found = float(np.dot(c, values))
-    if whole and out.status == "optimal" or bound is not None and bound - found < 1.0 - 1e-6:
+    if (whole and out.status == "optimal") or (bound is not None and bound - found < 1.0 - 1e-6):
         return _Level("optimal", values, model, a_csr, cols, found)
     if whole and out.bound is not None:
         bound = out.bound if bound is None else min(bound, out.bound)

@@ -138,7 +138,7 @@ def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
     of pricing it (on national kl39, 31 such caps: ``L`` at the sample's prices 31,432,549 →
     31,428,937). Every integer plan keeps these capacities, so a model built with them
     (``build_model(tight=True)``) has the same plans and a tighter LP: the LP can no longer
-    fill 35.7 places of a course whose budget pays for 35."""
+    fill 35.8 places of a course whose budget pays for 35."""
     capacity = problem.capacity.astype(np.int64).copy()
     rows = [r for r in problem.rows if not r.soft]
     implied = np.zeros(len(rows), dtype=bool)
