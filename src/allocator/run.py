@@ -128,8 +128,8 @@ def _progress(progress: bool | Progress) -> Progress:
 
 
 def solve_scenario(scenario_path: Path, *, engine: str | None = None,
-                   time_limit: float | None = None, progress: Progress | None = None,
-                   checks: bool = True) -> Solved:
+                   time_limit: float | None = None, workers: int | None = None,
+                   progress: Progress | None = None, checks: bool = True) -> Solved:
     """Read, build and solve one scenario file; raises InputError for the CLI to report.
 
     ``progress`` (already entered) receives the phases; without one nothing is shown.
@@ -145,7 +145,8 @@ def solve_scenario(scenario_path: Path, *, engine: str | None = None,
                f"{len(tables.programs):,} programmes)")
     problem = build_problem(scenario, tables, Path(scenario_path).resolve())
     t_build = time.perf_counter()
-    params = SolveParams.from_problem(problem, engine=engine, time_limit=time_limit)
+    params = SolveParams.from_problem(problem, engine=engine, time_limit=time_limit,
+                                      workers=workers)
     engine_name = params.engine if params.engine != "auto" else choose_engine(problem)
     report = None
     if checks:
@@ -168,7 +169,7 @@ def solve_scenario(scenario_path: Path, *, engine: str | None = None,
 
 
 def run_solve(scenario_path: Path, out: Path | None = None, *, engine: str | None = None,
-              time_limit: float | None = None, force: bool = False,
+              time_limit: float | None = None, workers: int | None = None, force: bool = False,
               progress: bool | Progress = False) -> Outcome:
     """Load, build, solve and write; raises InputError / OutputExists for the CLI to report.
 
@@ -179,7 +180,7 @@ def run_solve(scenario_path: Path, out: Path | None = None, *, engine: str | Non
         if out is not None and out.exists() and not force:
             raise OutputExists(f"{out} exists: choose another --out or add --force")
         solved = solve_scenario(scenario_path, engine=engine, time_limit=time_limit,
-                                progress=show)
+                                workers=workers, progress=show)
         problem, result = solved.problem, solved.result
         target = out if out is not None else default_out(scenario_path, problem.scenario.name)
         if target.exists() and not force:
