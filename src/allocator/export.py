@@ -4,8 +4,8 @@ The folder holds ``assignments.csv``, ``assignments.xlsx``, ``summary.json``, ``
 ``manifest.json`` (see :data:`WRITERS`); when no plan exists, only ``summary.json`` with the
 diagnosis. Everything is written into a temporary folder beside the target, then moved into place
 in one rename; an existing output folder is refused unless ``force`` is given.
-The workbook, most of the writing, is written by a forked child process meanwhile (see
-:data:`BESIDE`): the same bytes, on the machine's other core.
+A forked child process writes the workbook, most of the writing, while this one writes the
+rest (see :data:`BESIDE`): the same bytes, on the machine's other core.
 
 The tables a planner reads (quota use, budget use, breakdowns, programmes, agencies) are built
 here once, from the :class:`~allocator.solution.Solution`'s own figures, and shared by the

@@ -19,6 +19,7 @@ import traceback
 import warnings
 from collections.abc import Callable
 from types import TracebackType
+from typing import NoReturn
 
 
 class Forked:
@@ -86,7 +87,7 @@ class Forked:
             self.kill()
 
 
-def _run_child(work: Callable[[], None], write: int, what: str) -> None:
+def _run_child(work: Callable[[], None], write: int, what: str) -> NoReturn:
     """The child's whole life: never returns into the parent's code (no ``finally`` blocks, no
     ``atexit``, no flushing of buffers it inherited)."""
     code = 0
