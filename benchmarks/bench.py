@@ -18,7 +18,8 @@ threads, and the HiGHS child process that large MIPs run in; the fairest compari
 machine), the objective, the proven bound, the gap, and the peak resident memory (``ru_maxrss``
 from ``os.wait4``: the largest of the run's process and the child processes it waited for, the
 HiGHS one and the one that writes the workbook — not their sum). Tables report medians over the
-``--repeat`` runs and the ratios of each baseline's times to the default engine's. The markdown goes to stdout and to ``--out``.
+``--repeat`` runs and the ratios of each baseline's times to the default engine's. The markdown
+goes to stdout and to ``--out``.
 """
 
 from __future__ import annotations
