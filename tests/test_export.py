@@ -41,7 +41,7 @@ from allocator import export
 from allocator.cli import main
 from allocator.export import OutputExists, neutralise, write_outputs
 from allocator.progress import Progress, report
-from allocator.result import Result, Status
+from allocator.result import Result, Status, objective_note
 from allocator.run import run_solve
 
 HOSTILE = {"B": '=HYPERLINK("http://example.com","x")', "C": "+1", "D": "-2", "E": "@SUM(1+1)"}
@@ -311,6 +311,25 @@ def test_solve_writes_the_folder_and_prints_an_aligned_summary(cli_solved):
     assert labels["budget"] == "total: 52,000,000 of 60,000,000 (86.7%)"
     assert labels["broken"] == "domestic-floor by 1 (penalty 10)"
     assert labels["written"] == str(cli_solved.out)
+
+
+def test_a_plan_not_proven_best_says_how_much_better_one_may_be():
+    # City seed 2 at its 60 s limit: 3,711,840 with the proven bound 3,711,930.
+    assert objective_note(Status.FEASIBLE, 3_711_840, 3_711_930.0) == (
+        "not proven the best: a plan may score up to 90 more; a longer time limit "
+        "(--time-limit) may find it or prove this one the best")
+    assert objective_note(Status.FEASIBLE, 100, None) == \
+        "no bound: how far this plan is from the best one is not known"
+    assert objective_note(Status.FEASIBLE, 100, 100.0).startswith("the objective is the best")
+    assert objective_note(Status.OPTIMAL, 100, 100.0) == ""
+
+
+def test_a_greedy_plan_says_its_distance_to_the_best_is_unknown(tiny_plan, tmp_path, capsys):
+    out = tmp_path / "plan"
+    assert main(["solve", str(tiny_plan.path), "--out", str(out), "--engine", "greedy"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "status feasible" in printed
+    assert "no bound: how far this plan is from the best one is not known" in printed
 
 
 def test_solve_refuses_an_existing_folder_with_exit_2_and_keeps_it(tiny_plan, tmp_path,

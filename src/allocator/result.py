@@ -68,6 +68,19 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, bound - objective) / max(1.0, abs(objective))
 
 
+def objective_note(status: Status, objective: float | None, bound: float | None) -> str:
+    """What a plan that is not proven best is known to be, in words ("" for the others)."""
+    if status is not Status.FEASIBLE or objective is None:
+        return ""
+    if bound is None:
+        return "no bound: how far this plan is from the best one is not known"
+    room = max(0.0, bound - objective)
+    if room <= 1e-9 * max(1.0, abs(objective)):
+        return "the objective is the best possible; the cost and the tie-break were not optimised"
+    return (f"not proven the best: a plan may score up to {room:,.0f} more; a longer time "
+            "limit (--time-limit) may find it or prove this one the best")
+
+
 def cost_note(cost: int | None, floor: int | None) -> str:
     """What is proven about a plan's cost among the plans of its objective, in words ("" when
     nothing is)."""

@@ -16,7 +16,7 @@ from allocator.explain import FeasibilityReport, feasibility_report
 from allocator.export import OutputExists, summary_data, write_outputs
 from allocator.problem import ProblemData, build_problem
 from allocator.progress import Progress, null_progress
-from allocator.result import Result, Status, cost_note
+from allocator.result import Result, Status, cost_note, objective_note
 from allocator.scenario import load_scenario
 from allocator.solve import SolveParams, choose_engine, solve
 from allocator.tables import read_tables
@@ -73,6 +73,9 @@ class Outcome:
             gap = f"{r.gap:.4%}" if r.gap is not None else "—"
             bound = f"{r.bound:,.0f}" if r.bound is not None else "—"
             lines.append(line("objective", f"{r.objective:,}  (bound {bound}, gap {gap})"))
+            note = objective_note(r.status, r.objective, r.bound)
+            if note:
+                lines.append(line("", note))
         if r.solution is not None:
             k = s["kpis"]
             modes = ", ".join(f"{m} {n:,}" for m, n in k["places"]["by_mode"].items())
