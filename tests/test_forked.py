@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -100,3 +101,11 @@ def test_without_fork_the_work_runs_at_once_in_the_caller(tmp_path, monkeypatch)
     child = Forked(lambda: mark.write_text(str(os.getpid())), "writing the pid")
     assert int(mark.read_text()) == os.getpid()
     child.join()
+
+
+def test_what_the_child_writes_to_stderr_reaches_it(capfd):
+    # The child writes through fresh streams (the inherited ones may hold a thread's lock);
+    # they are line-buffered, so its last words are not lost when it ends with os._exit.
+    with Forked(lambda: print("a warning from the child", file=sys.stderr), "warning"):
+        pass
+    assert "a warning from the child" in capfd.readouterr().err

@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import traceback
 import warnings
 from collections.abc import Callable
@@ -92,6 +93,12 @@ def _run_child(work: Callable[[], None], write: int, what: str) -> NoReturn:
     ``atexit``, no flushing of buffers it inherited)."""
     code = 0
     try:
+        # Fresh standard streams on the same descriptors: the inherited ones may hold a lock
+        # that a thread of the parent (the live progress display) held at the fork, and a
+        # warning written to them would then wait forever.
+        sys.stdout, sys.stderr = (
+            open(fd, "w", buffering=1, encoding="utf-8", errors="replace",  # noqa: SIM115
+                 closefd=False) for fd in (1, 2))
         work()
     except BaseException as exc:  # everything, even KeyboardInterrupt: the parent decides
         code = 1
