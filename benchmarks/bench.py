@@ -6,6 +6,7 @@ command's time are those of one planner's ``allocator solve``::
 
     python benchmarks/bench.py --sizes small city national --engines fast highs cpsat greedy \\
         --repeat 3 --time-limit 120 --out benchmarks/results.md
+    python benchmarks/bench.py --sizes city --seeds 1 2 3 --engines fast greedy
 
 Each run is ``allocator solve`` as the command runs it, with its bytecode compiled once, as an
 installed package has it (these machines set ``PYTHONDONTWRITEBYTECODE``, so an editable install
@@ -154,12 +155,12 @@ def _gap(v: float | None) -> str:
     return "—" if v is None else f"{v:.4%}"
 
 
-def table(size: str, runs: dict[str, list[dict[str, Any]]], default: str,
+def table(title: str, runs: dict[str, list[dict[str, Any]]], default: str,
           time_limit: float) -> str:
     first = next((r for rows in runs.values() for r in rows if "pairs" in r), {})
-    lines = [f"### {size}: {first.get('candidates', '?'):,} candidates, "
+    lines = [f"### {title}: {first.get('candidates', '?'):,} candidates, "
              f"{first.get('programs', '?'):,} programmes, {first.get('pairs', '?'):,} eligible "
-             f"pairs" if first else f"### {size}", "",
+             f"pairs" if first else f"### {title}", "",
              "| engine | status | load s | rules s | build s | solve s | write s | whole s | "
              "CPU s | engine CPU s | objective | bound | gap | peak MB | whole ÷ default | "
              "solve ÷ default | engine CPU ÷ default |",
@@ -200,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, metavar="K", help="runs per engine")
     parser.add_argument("--time-limit", type=float, default=120.0, metavar="S")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generated instances")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1], metavar="N",
+                        help="seeds of the generated instances (one table per size and seed: "
+                             "a result on one seed may be luck)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
                         help="folder for the generated instances (reused between runs)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
@@ -217,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/bench.py " + " ".join(
         ["--sizes", *args.sizes, "--engines", *args.engines, "--repeat", str(args.repeat),
          "--time-limit", f"{args.time_limit:g}", "--workers", str(args.workers),
-         "--seed", str(args.seed)])
+         "--seeds", *map(str, args.seeds)])
     header = [f"# Engine benchmark ({started})", "",
               f"`{command}`", "",
               f"Machine: {os.cpu_count()} CPUs, load average at start "
@@ -227,17 +230,18 @@ def main(argv: list[str] | None = None) -> int:
               "Engines: " + "; ".join(f"`{e}` {ENGINE_NOTES.get(e, '')}".strip()
                                       for e in args.engines) + ".", ""]
     sections = []
-    for size in args.sizes:
-        scenario = instance(size, args.seed, args.work)
+    for size, seed in [(size, seed) for size in args.sizes for seed in args.seeds]:
+        scenario = instance(size, seed, args.work)
+        title = size if len(args.seeds) == 1 else f"{size}, seed {seed}"
         runs: dict[str, list[dict[str, Any]]] = {}
         for _ in range(args.repeat):
             for engine in args.engines:  # interleaved: load changes hit every engine alike
                 row = run_one(scenario, engine, args.time_limit, args.workers)
                 runs.setdefault(engine, []).append(row)
-                print(f"[{size}] {engine}: {row.get('status')} whole {row['whole_s']:.2f} s "
+                print(f"[{title}] {engine}: {row.get('status')} whole {row['whole_s']:.2f} s "
                       f"objective {row.get('objective')} gap {row.get('gap')}",
                       file=sys.stderr, flush=True)
-        sections.append(table(size, runs, default, args.time_limit))
+        sections.append(table(title, runs, default, args.time_limit))
         text = "\n".join(header) + "\n" + "\n\n".join(sections) + "\n"
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
