@@ -148,6 +148,12 @@ class ProblemData:
         return self.objective_step > 0
 
     @property
+    def hard_rows(self) -> list[Row]:
+        """The hard quota and budget rows, in order (the order of ``LinearModel.hard_row`` and
+        of the Lagrangian multipliers)."""
+        return [r for r in self.rows if not r.soft]
+
+    @property
     def objective_step(self) -> int:
         """Every plan's objective is a multiple of this integer (0 when it need not be an
         integer): the gcd of the scores and the penalties. A plan less than one step below a

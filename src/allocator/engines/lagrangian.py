@@ -184,14 +184,8 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     duals = np.asarray(h.getSolution().row_dual)[model.hard_row] / model.hard_divisor
-    rows = _hard_rows(problem)
+    rows = problem.hard_rows
     return duals * _row_scale(rows)
-
-
-def _hard_rows(problem: ProblemData) -> list[Any]:
-    """The hard quota and budget rows, in the order the multipliers follow (and
-    ``LinearModel.hard_row``)."""
-    return [r for r in problem.rows if not r.soft]
 
 
 def _integral_scores(problem: ProblemData) -> bool:
@@ -220,7 +214,7 @@ def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.n
                                               np.ndarray]:
     """The hard quota and budget rows, each scaled by its largest coefficient: pair matrix,
     programme (fixed cost) matrix, lower and upper bounds."""
-    rows = _hard_rows(problem)
+    rows = problem.hard_rows
     scale = _row_scale(rows)
     n = len(rows)
     a = sp.csr_matrix((np.concatenate([r.coef / s for r, s in zip(rows, scale, strict=True)]
@@ -252,7 +246,7 @@ class _Search:
         self.a_t = self.a.T.tocsr()
         self.core = Core(problem)
         self.cap = np.maximum(self.core.capacity, 1).astype(float)
-        self.budget = np.array([r.family == "budget" for r in _hard_rows(problem)], dtype=bool)
+        self.budget = np.array([r.family == "budget" for r in problem.hard_rows], dtype=bool)
         self.plan, self.objective = plan, objective
         self.bound = np.inf
         self.best_pi = np.zeros(self.a.shape[0])

@@ -131,7 +131,7 @@ class LinearModel:
 
 def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
     """Each programme's capacity, lowered where a hard row caps its places alike, and which hard
-    rows (``problem.rows`` without the soft ones, in order) do so.
+    rows (``problem.hard_rows``, in order) do so.
 
     A budget cap on one course (``cost·n + fixed·y ≤ cap``, every place at the same cost) allows
     at most ``⌊(cap − fixed)/cost⌋`` places: the core can meet the row itself, exactly, instead
@@ -140,7 +140,7 @@ def implied_capacity(problem: ProblemData) -> tuple[np.ndarray, np.ndarray]:
     (``build_model(tight=True)``) has the same plans and a tighter LP: the LP can no longer
     fill 35.8 places of a course whose budget pays for 35."""
     capacity = problem.capacity.astype(np.int64).copy()
-    rows = [r for r in problem.rows if not r.soft]
+    rows = problem.hard_rows
     implied = np.zeros(len(rows), dtype=bool)
     per_programme = np.bincount(problem.pair_p, minlength=problem.n_programs)
     for i, row in enumerate(rows):
