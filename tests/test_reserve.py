@@ -83,3 +83,28 @@ def test_a_reserve_the_budget_cannot_pay_for_is_left_off_whatever_their_score(ma
         ["P1", 1, "D", 100, "replaces anyone"]]
     after = solve(withdraw(problem, result, "B"), HIGHS)
     assert placed_in(after, "P1") == {"A", "D"}
+
+
+def test_a_reserve_who_mends_a_broken_soft_quota_gains_its_penalty(make_scenario):
+    # Two places abroad; women at least half of them, soft at 50 a place. M1 300, M2 290,
+    # F1 200, F2 100. Optimum: M1 + M2, one woman short (590 − 50 = 540 > M1 + F1, 500).
+    # Whoever withdraws, a woman coming in mends the quota: F1 gains 200 + 50, F2 100 + 50.
+    problem = load_problem(make_scenario(
+        candidates=[{"candidate_id": "M1", "priority": 3}, {"candidate_id": "M2", "priority": 2.9},
+                    {"candidate_id": "F1", "gender": "F", "priority": 2},
+                    {"candidate_id": "F2", "gender": "F", "priority": 1}],
+        programs=[{"program_id": "OS1", "mode": "overseas", "capacity": 2}],
+        quotas=[{"name": "women-abroad", "select": {"mode": "overseas"},
+                 "min_share": {"share": 0.5, "of": {"gender": "F"}}, "soft": True,
+                 "penalty": 50}],
+    ))
+    result = solve(problem, HIGHS)
+    assert placed_in(result, "OS1") == {"M1", "M2"}
+
+    reserve = reserve_lists(problem, result)
+
+    assert reserve[["candidate_id", "score", "note"]].values.tolist() == [
+        ["F1", 200, "replaces anyone; soft quotas change the objective by +50"],
+        ["F2", 100, "replaces anyone; soft quotas change the objective by +50"]]
+    after = solve(withdraw(problem, result, "M2"), HIGHS)
+    assert placed_in(after, "OS1") == {"M1", "F1"}
