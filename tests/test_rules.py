@@ -390,6 +390,27 @@ def test_no_overseas_programmes_in_consecutive_years(make_scenario, year, ok):
     assert verdict(p) == (ok, expected)
 
 
+def test_the_reasons_name_only_this_persons_history(make_scenario):
+    # Three people with trips in different years: each sentence names that person's own.
+    history = [{"candidate_id": c, "year": y, "mode": "overseas", "type": t}
+               for c, y, t in [("A", 2019, "short_term"), ("B", 2023, "language"),
+                               ("B", 2020, "short_term"), ("C", 2025, "language"),
+                               ("C", 2025, "medium_term")]]
+    p = load_problem(make_scenario(
+        candidates=[{"candidate_id": c} for c in "ABC"], programs=[overseas()], history=history))
+    assert verdict(p, "A") == (False, {"short_term_once": "already went on an overseas "
+                                       "short-term programme in 2019: a short-term programme "
+                                       "only once"})
+    assert verdict(p, "B") == (False, {
+        "short_term_once": "already went on an overseas short-term programme in 2020: a "
+                           "short-term programme only once",
+        "no_consecutive_overseas_years": "went abroad in 2023: no overseas programme in "
+                                         "consecutive years (programme year 2024)"})
+    assert verdict(p, "C") == (False, {
+        "no_consecutive_overseas_years": "went abroad in 2025: no overseas programme in "
+                                         "consecutive years (programme year 2024)"})
+
+
 def test_consecutive_years_can_be_allowed(make_scenario):
     p = problem_of(make_scenario, {}, overseas(type="medium_term"),
                    history=trips((2023, "overseas", "language")),

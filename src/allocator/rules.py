@@ -566,7 +566,10 @@ def _scope(view: PairView, check: RuleCheck, rules: Rules) -> np.ndarray:
     modes = view.derived.get("p:mode")
     if modes is None:
         modes = view.prog["mode"].to_numpy(dtype=object)
-    return np.isin(modes, list(check.modes(rules)))[view.pi]
+    wanted = list(check.modes(rules))
+    if len(view.pi) < len(modes):  # a few pairs (why_not): their programmes only
+        return np.isin(modes[view.pi], wanted)
+    return np.isin(modes, wanted)[view.pi]
 
 
 def evaluate(view: PairView, rules: Rules) -> dict[str, np.ndarray]:
@@ -649,14 +652,15 @@ def why_not(ci: int, pi: int, cand: pd.DataFrame, prog: pd.DataFrame, rules: Rul
     results = evaluate(view, rules)
     c, p = cand.iloc[ci], prog.iloc[pi]
     extra: dict[str, object] = {k[2:]: v[ci] for k, v in derived.items() if k.startswith("c:")}
-    keys = derived["hist_overseas_keys"]
+    keys = derived["hist_overseas_keys"]  # sorted ci·10,000 + year, as the counts' keys
     _, counts = derived["hist_overseas_count"]  # type: ignore[misc]
-    mine = (keys // 10_000) == ci
+    mine = slice(*np.searchsorted(keys, [ci * 10_000, (ci + 1) * 10_000]))
     extra["hist_overseas_years"] = sorted(int(k % 10_000) for k in keys[mine])
     extra["hist_overseas_by_year"] = {int(k % 10_000): int(n)
                                       for k, n in zip(keys[mine], counts[mine], strict=True)}
-    short = derived.get("hist_short_keys", np.zeros(0, dtype=np.int64))
-    extra["hist_short_years"] = sorted(int(k % 10_000) for k in short[(short // 10_000) == ci])
+    short = derived.get("hist_short_keys", np.zeros(0, dtype=np.int64))  # sorted (np.unique)
+    mine_short = short[slice(*np.searchsorted(short, [ci * 10_000, (ci + 1) * 10_000]))]
+    extra["hist_short_years"] = sorted(int(k % 10_000) for k in mine_short)
     reasons = []
     for check in RULE_CHECKS:
         ok = results.get(check.key)
