@@ -247,6 +247,16 @@ def test_sheet_names_are_unique_ignoring_case_and_stay_within_31_characters():
     assert all(len(t) <= 31 for t in taken)
 
 
+def test_a_workbook_names_its_sheets_uniquely_ignoring_case():
+    wb = Workbook()
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert wb.add("Sở Y tế", frame) == "Sở Y tế"
+    assert wb.reserve("SỞ Y TẾ") == "SỞ Y TẾ (2)"  # what the next sheet of that name gets
+    assert wb.add_cut("SỞ Y TẾ", "Sở Y tế", [1], ["a"]) == "SỞ Y TẾ (2)"
+    assert wb.add("sở y tế", frame) == "sở y tế (3)"
+    assert wb.names == ["Sở Y tế", "SỞ Y TẾ (2)", "sở y tế (3)"]
+
+
 def test_the_writer_round_trips_types_and_strips_illegal_characters(tmp_path):
     frame = pd.DataFrame({
         "text": ["Lê Văn Tám", "bell\x07", " padded ", None],

@@ -134,7 +134,12 @@ def sheet_name(text: str, taken: Iterable[str] = ()) -> str:
     >>> sheet_name("Summary", taken=["summary"])
     'Summary (2)'
     """
-    used = {t.casefold() for t in taken}
+    return _unique_name(text, {t.casefold() for t in taken})
+
+
+def _unique_name(text: str, used: set[str]) -> str:
+    """:func:`sheet_name` against the names taken, casefolded (a workbook keeps that set, so
+    that naming thousands of sheets does not fold every name again each time)."""
     base = FORBIDDEN_IN_SHEET_NAME.sub("_", ILLEGAL_XML.sub("", str(text)))
     base = " ".join(base.split()).strip("'") or "Sheet"
     if base.casefold() == "history":  # reserved by Excel
@@ -363,6 +368,7 @@ class Workbook:
     def __init__(self, title: str = "") -> None:
         self.title = title
         self.sheets: list[Sheet] = []
+        self._used: set[str] = set()  # the sheets' names, casefolded
 
     @property
     def names(self) -> list[str]:
@@ -370,13 +376,19 @@ class Workbook:
 
     def reserve(self, text: str) -> str:
         """The name a sheet called ``text`` would get if added now (to link to it in advance)."""
-        return sheet_name(text, self.names)
+        return _unique_name(text, self._used)
+
+    def _name(self, text: str) -> str:
+        """A unique name for a sheet being added, taken from now on."""
+        name = _unique_name(text, self._used)
+        self._used.add(name.casefold())
+        return name
 
     def add(self, name: str, frame: pd.DataFrame, *, title: str | None = None,
             formats: Mapping[str, str | list[str]] | None = None,
             links: Mapping[str, list[str | None]] | None = None) -> str:
         """Add a sheet; returns its (valid, unique) name."""
-        unique = sheet_name(name, self.names)
+        unique = self._name(name)
         if len(frame) + (2 if title else 1) > MAX_ROWS:
             raise ValueError(f"sheet {unique!r}: {len(frame):,} rows exceed Excel's "
                              f"{MAX_ROWS:,}")
@@ -407,7 +419,7 @@ class Workbook:
         source = next(s for s in self.sheets if s.name == of)
         if source.source is not None:
             source = source.source
-        unique = sheet_name(name, self.names)
+        unique = self._name(name)
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) + (2 if title else 1) > MAX_ROWS:
             raise ValueError(f"sheet {unique!r}: {len(rows):,} rows exceed Excel's "
@@ -775,15 +787,16 @@ def assignments_workbook(problem: ProblemData, result: Result) -> Workbook:
                                         "persons": "money", "women": "money"})
 
     programmes = programme_table(sol)
-    taken = [*wb.names, "Programmes", "Agencies", "Not placed", "Reserves"]
+    taken = {n.casefold() for n in [*wb.names, "Programmes", "Agencies", "Not placed",
+                                    "Reserves"]}
 
     def sheets_for(names: pd.Series, shown: pd.Series) -> list[str | None]:
         """A unique sheet name for each shown row (None for the others)."""
         out: list[str | None] = []
         for name, show in zip(names, shown, strict=True):
-            out.append(sheet_name(name, taken) if show else None)
+            out.append(_unique_name(name, taken) if show else None)
             if show:
-                taken.append(out[-1])  # type: ignore[arg-type]
+                taken.add(out[-1].casefold())  # type: ignore[union-attr]
         return out
 
     roster_names = sheets_for(programmes["program_id"], programmes["runs"])
