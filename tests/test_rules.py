@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from allocator.problem import ProblemData, load_problem
-from allocator.rules import RULE_CHECKS, months_between, retirement_dates, why_not
+from allocator.rules import RULE_CHECKS, months_between, retirement_dates, rule_sentence, why_not
 from allocator.scenario import RetirementRule
 
 # --------------------------------------------------------------------------------------------
@@ -409,6 +409,12 @@ def test_the_reasons_name_only_this_persons_history(make_scenario):
     assert verdict(p, "C") == (False, {
         "no_consecutive_overseas_years": "went abroad in 2025: no overseas programme in "
                                          "consecutive years (programme year 2024)"})
+    # One rule's sentence alone (what the not-placed sheet asks for) is why_not's.
+    for ci in range(3):
+        reasons = why_not(ci, 0, p.candidates, p.programs, p.scenario.rules, p.derived)
+        assert reasons and all(
+            text == rule_sentence(key, ci, 0, p.candidates, p.programs, p.scenario.rules,
+                                  p.derived) for key, text in reasons)
 
 
 def test_consecutive_years_can_be_allowed(make_scenario):

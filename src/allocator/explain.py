@@ -19,7 +19,7 @@ import pandas as pd
 
 from allocator.problem import ProblemData, Row
 from allocator.result import Result, Status
-from allocator.rules import PairView, _field_join, evaluate, why_not
+from allocator.rules import PairView, _field_join, evaluate, rule_sentence, why_not
 from allocator.solution import Solution
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def rule_exclusions(problem: ProblemData, cands: np.ndarray,
     Returns ``{ci: [{"rule", "programs" (ids excluded by it), "example" (sentence for one of
     them)}, …]}``; a candidate whose field fits no programme gets one ``field_match`` entry.
     Only the candidates' field-fitting pairs are tested (one vectorised pass), and one
-    :func:`allocator.rules.why_not` call is made per candidate and rule at most.
+    :func:`allocator.rules.rule_sentence` call is made per candidate and rule at most.
     """
     out: dict[int, list[dict[str, Any]]] = {int(c): [] for c in cands}
     if len(cands) == 0:
@@ -100,20 +100,14 @@ def rule_exclusions(problem: ProblemData, cands: np.ndarray,
         if a == b:
             out[int(c)].append(_field_entry(problem, int(c)))
             continue
-        said: dict[int, list[tuple[str, str]]] = {}
         entries = []
         for rule, bad in failing.items():
             hit = np.flatnonzero(bad[a:b]) + a
             if not len(hit):
                 continue
             example = int(pi[hit[0]])
-            if not sentences:
-                text = rule
-            else:
-                if example not in said:
-                    said[example] = why_not(int(c), example, cand, prog, rules,
-                                            problem.derived)
-                text = next((s for k, s in said[example] if k == rule), rule)
+            text = rule if not sentences else \
+                rule_sentence(rule, int(c), example, cand, prog, rules, problem.derived)
             entries.append({"rule": rule, "programs": prog_ids[pi[hit]].tolist(),
                             "example": text, "example_program": prog_ids[example]})
         hit = np.flatnonzero(forbidden[a:b]) + a

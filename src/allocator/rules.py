@@ -648,9 +648,22 @@ def why_not(ci: int, pi: int, cand: pd.DataFrame, prog: pd.DataFrame, rules: Rul
     The sentence names the values involved, e.g. ``retires 2025-03-01: 14 months after the
     start 2024-01-01, 18 needed for a 14-day programme``.
     """
-    view = PairView(np.array([ci]), np.array([pi]), cand, prog, derived)
-    results = evaluate(view, rules)
-    c, p = cand.iloc[ci], prog.iloc[pi]
+    results = evaluate(PairView(np.array([ci]), np.array([pi]), cand, prog, derived), rules)
+    c, p, extra = cand.iloc[ci], prog.iloc[pi], _person_extra(ci, derived)
+    return [(check.key, check.why(c, p, extra, rules)) for check in RULE_CHECKS
+            if check.key in results and not results[check.key][0]]
+
+
+def rule_sentence(key: str, ci: int, pi: int, cand: pd.DataFrame, prog: pd.DataFrame,
+                  rules: Rules, derived: dict[str, np.ndarray]) -> str:
+    """:func:`why_not`'s sentence for the one rule ``key``, which the caller already knows
+    excludes the pair (from :func:`evaluate` over many pairs): no rule is tested again."""
+    check = next(c for c in RULE_CHECKS if c.key == key)
+    return check.why(cand.iloc[ci], prog.iloc[pi], _person_extra(ci, derived), rules)
+
+
+def _person_extra(ci: int, derived: dict[str, np.ndarray]) -> dict[str, object]:
+    """What the sentences use beyond the tables: the derived columns and the history."""
     extra: dict[str, object] = {k[2:]: v[ci] for k, v in derived.items() if k.startswith("c:")}
     keys = derived["hist_overseas_keys"]  # sorted ci·10,000 + year, as the counts' keys
     _, counts = derived["hist_overseas_count"]  # type: ignore[misc]
@@ -661,9 +674,4 @@ def why_not(ci: int, pi: int, cand: pd.DataFrame, prog: pd.DataFrame, rules: Rul
     short = derived.get("hist_short_keys", np.zeros(0, dtype=np.int64))  # sorted (np.unique)
     mine_short = short[slice(*np.searchsorted(short, [ci * 10_000, (ci + 1) * 10_000]))]
     extra["hist_short_years"] = sorted(int(k % 10_000) for k in mine_short)
-    reasons = []
-    for check in RULE_CHECKS:
-        ok = results.get(check.key)
-        if ok is not None and not ok[0]:
-            reasons.append((check.key, check.why(c, p, extra, rules)))
-    return reasons
+    return extra
