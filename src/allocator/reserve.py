@@ -21,6 +21,7 @@ soft quota makes the gain differ from the score.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -217,7 +218,8 @@ def _reserve_lists(problem: ProblemData, sol: Solution, depth: int) -> pd.DataFr
         # People who cannot take one more place at all are no reserves (checked per pair).
         pool = pool[_person_ok(p, ctx, pool)[0]]
         exact = _soft_touches(p, index, prog)
-        found: list[tuple[float, int, int, str]] = []  # (-gain, cost, k, note)
+        # (-gain, cost, k) ranks (k is unique); the note is written for the first ``depth``.
+        found: list[tuple[float, int, int, dict[str, Any], int]] = []  # … table, column
         step = len(pool) if exact else CHUNK
         for a in range(0, len(pool), max(step, 1)):
             chunk = pool[a:a + step]
@@ -226,16 +228,17 @@ def _reserve_lists(problem: ProblemData, sol: Solution, depth: int) -> pd.DataFr
             n_w = len(table["withdrawn"])
             can = np.flatnonzero(feasible.any(axis=0))
             best = np.where(feasible, gain, -np.inf).max(axis=0) if n_w else np.zeros(0)
-            for j in can:
-                k = int(chunk[j])
-                found.append((-float(best[j]), int(p.cost[k]), k,
-                              _note(p, feasible[:, j], table["blocked_by"][:, j], n_w,
-                                    int(per_c[p.pair_c[k]]), float(best[j]) - float(p.score[k]))))
+            table["best"] = best
+            found.extend((-float(best[j]), int(p.cost[chunk[j]]), int(chunk[j]), table, int(j))
+                         for j in can)
             if not exact and len(found) >= depth:
                 break
-        found.sort()
-        for rank, (_gain, _, k, note) in enumerate(found[:depth], 1):
+        found.sort(key=lambda f: f[:3])
+        for rank, (_gain, _, k, table, j) in enumerate(found[:depth], 1):
             c = p.pair_c[k]
+            note = _note(p, table["feasible"][:, j], table["blocked_by"][:, j],
+                         len(table["withdrawn"]), int(per_c[c]),
+                         float(table["best"][j]) - float(p.score[k]))
             records.append((pids[prog], rank, cids[c], names[c], agencies[c], int(p.score[k]),
                             note))
     return pd.DataFrame.from_records(records, columns=RESERVE_COLUMNS)
