@@ -453,6 +453,7 @@ def test_pairs_status_allowed_forbidden_forced(make_scenario):
     p = load_problem(path)
     ids = p.candidates["candidate_id"].to_numpy()
     assert ids[p.pair_c].tolist() == ["R", "F"]
+    assert np.all(np.diff(p.pair_c * p.n_programs + p.pair_p) > 0)  # still sorted
     assert p.forced.tolist() == [False, True]
     # why_not speaks of the rules only: R still fails the rating rule, E passes every rule.
     assert verdict(p, "R")[1] == {"min_rating": "rated 'complete' last year, 'good' or better "
@@ -526,5 +527,8 @@ def test_pairs_are_the_same_whatever_the_size_of_the_blocks(make_scenario, monke
     assert blocks.pair_c.tolist() == whole.pair_c.tolist()
     assert blocks.pair_p.tolist() == whole.pair_p.tolist()
     assert blocks.removed_by_rule == whole.removed_by_rule
+    # Sorted by (candidate, programme), as ProblemData says and the explanations rely on.
+    keys = whole.pair_c * whole.n_programs + whole.pair_p
+    assert np.all(np.diff(keys) > 0)
     assert whole.removed_by_rule["min_rating"] > 0
     assert whole.removed_by_rule["months_before_retirement"] > 0
