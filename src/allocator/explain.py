@@ -19,7 +19,7 @@ import pandas as pd
 
 from allocator.problem import ProblemData, Row
 from allocator.result import Result, Status
-from allocator.rules import PairView, _field_join, evaluate, rule_sentence, why_not
+from allocator.rules import PairView, _field_join, _in_sorted, evaluate, rule_sentence, why_not
 from allocator.solution import Solution
 
 if TYPE_CHECKING:
@@ -91,9 +91,7 @@ def rule_exclusions(problem: ProblemData, cands: np.ndarray,
     key = ci * max(len(prog), 1) + pi
     # The problem's pairs are sorted by (candidate, programme): binary search, not np.isin's
     # sort of both (national: ~1 s of the feasibility check).
-    sorted_keys = problem.pair_c * max(len(prog), 1) + problem.pair_p
-    pos = np.minimum(np.searchsorted(sorted_keys, key), max(len(sorted_keys) - 1, 0))
-    in_problem = sorted_keys[pos] == key if len(sorted_keys) else np.zeros(len(key), bool)
+    in_problem = _in_sorted(key, problem.pair_c * max(len(prog), 1) + problem.pair_p)
     forbidden = passes_all & ~in_problem
 
     cands_sorted = np.sort(cands)
