@@ -15,7 +15,14 @@ import pytest
 from test_export import HOSTILE, read_csv_rows, tiny_plan  # noqa: F401  (solved once)
 
 from allocator.export import is_formula_like
-from allocator.workbook import FIXED_TIMESTAMP, Workbook, column_letter, sheet_name
+from allocator.workbook import (
+    FIXED_TIMESTAMP,
+    Workbook,
+    column_letter,
+    escape,
+    quoteattr,
+    sheet_name,
+)
 
 FIRST_SHEETS = ["Summary", "Placements", "Quotas", "Budget", "By group", "Programmes",
                 "Agencies", "Not placed", "Reserves"]
@@ -329,3 +336,15 @@ def test_an_empty_frame_gives_a_header_only_sheet(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Nobody"]
     assert [c.value for c in ws[1]] == ["candidate_id", "reason"]
     assert ws.max_row == 1
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b < c > d", 'say "hi"', "it's", "both \" and '",
+                                  "line\nbreak\r\tand tab", "&amp; already", "Đào tạo \"A&B\""])
+def test_escaping_writes_what_the_standard_library_writes(text):
+    # The workbook escapes by itself (xml.sax.saxutils imports urllib and email); the bytes
+    # must stay those the standard library's functions give.
+    from xml.sax.saxutils import escape as sax_escape
+    from xml.sax.saxutils import quoteattr as sax_quoteattr
+
+    assert escape(text) == sax_escape(text)
+    assert quoteattr(text) == sax_quoteattr(text)
