@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> NoReturn:
     """The ``allocator`` command: :func:`main`, then the process ends at once.
 
-    Tearing the interpreter down (the modules of pandas, SciPy, OR-Tools, …) takes 0.15–0.2 s,
+    Tearing the interpreter down (the modules of pandas, OR-Tools, HiGHS, …) takes 0.15–0.2 s,
     as long as writing a small plan's outputs. By then every output file is closed and every
     solver child process has been waited for, so only the standard streams need flushing.
     """

@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from allocator.engines import highs as highs_engine
 from allocator.engines.model import LinearModel, build_model
+from allocator.engines.sparse import Csr
 from allocator.problem import ProblemData
 
 PER_PLACE = 5  # a programme's pairs kept: this many times its capacity, best first …
@@ -80,8 +80,7 @@ def solve(problem: ProblemData, block: Block, pair_value: np.ndarray,
     from; ``model``: the problem's :func:`build_model`, if already built. None when no plan is
     found by ``deadline``."""
     model = build_model(problem, tight=True) if model is None else model
-    a = sp.csr_matrix((model.value, model.index, model.start),
-                      shape=(len(model.row_lower), model.n_cols))
+    a = Csr.of_model(model)
     x = _candidates(problem, block, pair_value, start)
     y = model.y0 + np.flatnonzero(block.programs[model.y_prog])
     cols = np.concatenate([x, y, np.arange(model.u0, model.n_cols)])
@@ -93,20 +92,20 @@ def solve(problem: ProblemData, block: Block, pair_value: np.ndarray,
     outside = np.zeros(model.n_cols, dtype=bool)
     outside[: model.n_x] = ~block.pairs
     outside[model.y0: model.u0] = ~block.programs[model.y_prog]
-    touches = np.diff((a[:, outside] != 0).tocsr().indptr) > 0
-    sub = a[:, cols].tocsr()
-    inside = np.diff(sub.indptr) > 0
+    touches = a.touches(outside)
+    sub = a.columns(cols)
+    inside = np.diff(sub.start) > 0
     keep = np.flatnonzero((inside | ~touches)  # a row of no column at all stays: 0 must fit it
                           & ~(touches & np.isin(family, ["quota", "budget"])))
-    sub = sub[keep]
+    sub = sub.rows(keep)
     lower = np.where(touches[keep], -np.inf, model.row_lower[keep])
     objective = np.concatenate([pair_value[x], program_value[model.y_prog[y - model.y0]],
                                 model.score[model.u0:]])
     restricted = replace(
         model, n_cols=len(cols), n_x=len(x), y_prog=model.y_prog[y - model.y0],
         col_lower=model.col_lower[cols], col_upper=model.col_upper[cols],
-        integer=model.integer[cols], start=sub.indptr.astype(np.int64),
-        index=sub.indices.astype(np.int64), value=sub.data, row_lower=lower,
+        integer=model.integer[cols], start=sub.start, index=sub.index, value=sub.value,
+        row_lower=lower,
         row_upper=model.row_upper[keep], row_family=[model.row_family[i] for i in keep],
         row_names=[model.row_names[i] for i in keep], score=objective, cost=model.cost[cols],
         tie=model.tie[cols], integral_score=False, hard_row=np.zeros(0, dtype=np.int64),

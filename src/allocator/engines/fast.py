@@ -48,12 +48,12 @@ from typing import Any
 
 import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from allocator.engines import highs as highs_engine
 from allocator.engines import lagrangian
 from allocator.engines.greedy import greedy_plan
 from allocator.engines.model import LinearModel, build_model
+from allocator.engines.sparse import Csr
 from allocator.problem import ProblemData
 from allocator.result import Result, Status, relative_gap
 from allocator.solution import Solution
@@ -75,18 +75,18 @@ _TOL = 1e-7
 LAGRANGIAN_PAIRS = 500_000  # from this many pairs on, no LP: Lagrangian iterations on the core
 
 
-def _slack_upper(model: LinearModel, a_csr: sp.csr_matrix) -> np.ndarray:
+def _slack_upper(model: LinearModel, a: Csr) -> np.ndarray:
     """Finite upper bounds for the columns: a soft row's slack never needs to exceed
     ``|bound| + Σ|a|`` (its largest possible violation), so the bound ``L`` stays finite."""
     upper = model.col_upper.copy()
     inf_cols = np.flatnonzero(np.isinf(upper))
     if len(inf_cols):
-        rows_abs = np.asarray(abs(a_csr).sum(axis=1)).ravel()
-        col_rows = a_csr.tocsc()[:, inf_cols]
+        rows_abs = np.bincount(a.row_of, weights=np.abs(a.value), minlength=a.n_rows)
+        col_rows = a.columns(inf_cols).transpose()
         for i, j in enumerate(inf_cols):
-            lo, hi = col_rows.indptr[i], col_rows.indptr[i + 1]
+            lo, hi = col_rows.start[i], col_rows.start[i + 1]
             big = 0.0
-            for r in col_rows.indices[lo:hi]:
+            for r in col_rows.index[lo:hi]:
                 bnd = max(abs(model.row_lower[r]) if np.isfinite(model.row_lower[r]) else 0.0,
                           abs(model.row_upper[r]) if np.isfinite(model.row_upper[r]) else 0.0)
                 big = max(big, bnd + rows_abs[r])
@@ -94,7 +94,7 @@ def _slack_upper(model: LinearModel, a_csr: sp.csr_matrix) -> np.ndarray:
     return upper
 
 
-def lagrangian_bound(model: LinearModel, a_t: sp.csr_matrix, pi: np.ndarray,
+def lagrangian_bound(model: LinearModel, a: Csr, pi: np.ndarray,
                      c: np.ndarray) -> tuple[float, np.ndarray]:
     """``L(π)``, an upper bound on ``max c·x`` over every plan, and the reduced costs ``d``.
 
@@ -107,7 +107,7 @@ def lagrangian_bound(model: LinearModel, a_t: sp.csr_matrix, pi: np.ndarray,
     pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
     rows = np.where(pi > 0, pi * np.where(np.isfinite(hi), hi, 0.0),
                     pi * np.where(np.isfinite(lo), lo, 0.0))
-    d = c - a_t @ pi
+    d = c - a.tdot(pi)
     cols = np.maximum(d * model.col_lower, d * model.col_upper)
     return float(rows.sum() + cols.sum()), d
 
@@ -128,8 +128,8 @@ def _fixings(model: LinearModel, d: np.ndarray, room: float) -> tuple[np.ndarray
     return keep, np.stack([lower, upper])
 
 
-def _strengthen(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix
-                ) -> tuple[LinearModel, sp.csr_matrix, np.ndarray, np.ndarray]:
+def _strengthen(problem: ProblemData, model: LinearModel, a: Csr
+                ) -> tuple[LinearModel, Csr, np.ndarray, np.ndarray]:
     """Add ``x_k ≤ y_p`` for every pair of a programme with a run variable.
 
     Implied by ``Σ x_k ≤ capacity_p·y_p`` for integer plans, so no plan is lost; the LP bound
@@ -141,50 +141,44 @@ def _strengthen(problem: ProblemData, model: LinearModel, a_csr: sp.csr_matrix
     vub_row = np.full(model.n_cols, -1, dtype=np.int64)
     vub_y = np.full(model.n_cols, -1, dtype=np.int64)
     if not len(ks):
-        return model, a_csr, vub_row, vub_y
+        return model, a, vub_row, vub_y
     n = len(ks)
     vub_row[ks] = len(model.row_lower) + np.arange(n)
     vub_y[ks] = y_col[problem.pair_p[ks]]
     cols = np.empty(2 * n, dtype=np.int64)
     cols[0::2] = ks
     cols[1::2] = y_col[problem.pair_p[ks]]
-    vub = sp.csr_matrix((np.tile([1.0, -1.0], n), cols, np.arange(0, 2 * n + 1, 2)),
-                        shape=(n, model.n_cols))
-    a = sp.vstack([a_csr, vub], format="csr")
-    a.sort_indices()
-    out = replace(model, start=a.indptr.astype(np.int64), index=a.indices.astype(np.int64),
-                  value=a.data, row_lower=np.concatenate([model.row_lower, np.full(n, -np.inf)]),
+    # Each row's pair column comes before its run column (x columns come first).
+    a = a.stack(Csr(np.arange(0, 2 * n + 1, 2), cols, np.tile([1.0, -1.0], n), model.n_cols))
+    out = replace(model, start=a.start, index=a.index, value=a.value,
+                  row_lower=np.concatenate([model.row_lower, np.full(n, -np.inf)]),
                   row_upper=np.concatenate([model.row_upper, np.zeros(n)]),
                   row_family=[*model.row_family, *["run_link"] * n],
                   row_names=[*model.row_names, *["run_link"] * n])
     return out, a, vub_row, vub_y
 
 
-def _restrict(model: LinearModel, a_csr: sp.csr_matrix, cols: np.ndarray,
-              bounds: np.ndarray | None = None) -> tuple[LinearModel, sp.csr_matrix]:
+def _restrict(model: LinearModel, a: Csr, cols: np.ndarray,
+              bounds: np.ndarray | None = None) -> tuple[LinearModel, Csr]:
     """The model on the columns ``cols`` (sorted; the others at 0), with new bounds if given."""
-    sub = a_csr[:, cols].tocsr()
-    sub.sort_indices()
+    sub = a.columns(cols)
     lower = model.col_lower[cols] if bounds is None else bounds[0]
     upper = model.col_upper[cols] if bounds is None else bounds[1]
     n_x = int(np.searchsorted(cols, model.n_x))
     out = replace(
         model, n_cols=len(cols), n_x=n_x, col_lower=lower, col_upper=upper,
-        integer=model.integer[cols], start=sub.indptr.astype(np.int64),
-        index=sub.indices.astype(np.int64), value=sub.data, score=model.score[cols],
-        cost=model.cost[cols], tie=model.tie[cols])
+        integer=model.integer[cols], start=sub.start, index=sub.index, value=sub.value,
+        score=model.score[cols], cost=model.cost[cols], tie=model.tie[cols])
     return out, sub
 
 
-def _with_row(model: LinearModel, a_csr: sp.csr_matrix, coef: np.ndarray, lo: float,
-              hi: float) -> tuple[LinearModel, sp.csr_matrix]:
+def _with_row(model: LinearModel, a: Csr, coef: np.ndarray, lo: float,
+              hi: float) -> tuple[LinearModel, Csr]:
     """The model with one more row ``lo ≤ coef·x ≤ hi``."""
     nz = np.flatnonzero(coef)
-    row = sp.csr_matrix((coef[nz], nz, [0, len(nz)]), shape=(1, model.n_cols))
-    a = sp.vstack([a_csr, row], format="csr")
-    a.sort_indices()
-    out = replace(model, start=a.indptr.astype(np.int64), index=a.indices.astype(np.int64),
-                  value=a.data, row_lower=np.append(model.row_lower, lo),
+    a = a.stack(Csr(np.array([0, len(nz)]), nz, coef[nz], model.n_cols))
+    out = replace(model, start=a.start, index=a.index, value=a.value,
+                  row_lower=np.append(model.row_lower, lo),
                   row_upper=np.append(model.row_upper, hi),
                   row_family=[*model.row_family, "level"],
                   row_names=[*model.row_names, "level"])
@@ -199,7 +193,7 @@ class _LP:
     the columns it has. Absent rows have dual 0, which keeps every bound valid.
     """
 
-    def __init__(self, model: LinearModel, a_csc: sp.csc_matrix, c: np.ndarray,
+    def __init__(self, model: LinearModel, by_column: Csr, c: np.ndarray,
                  seed: int, n_base: int | None = None, vub_row: np.ndarray | None = None,
                  vub_y: np.ndarray | None = None) -> None:
         with highs_engine.quiet_stdout():
@@ -209,7 +203,10 @@ class _LP:
         h.setOptionValue("random_seed", int(seed))
         self.model, self.c = model, c
         self.n_base = len(model.row_lower) if n_base is None else n_base
-        self.a_csc = a_csc[: self.n_base, :] if self.n_base < a_csc.shape[0] else a_csc
+        # ``by_column`` is Aᵀ: each of its rows is a column of the model (its rows below
+        # ``n_base`` only: the others enter with their column).
+        self.by_column = (by_column.columns(np.arange(self.n_base))
+                          if self.n_base < by_column.n_cols else by_column)
         self.vub_row, self.vub_y = vub_row, vub_y
         self.local = np.full(model.n_cols, -1, dtype=np.int64)
         self.vub_added: list[np.ndarray] = []
@@ -226,11 +223,11 @@ class _LP:
 
     def add(self, cols: np.ndarray) -> None:
         cols = np.asarray(cols, dtype=np.int64)
-        sub = self.a_csc[:, cols]
+        sub = self.by_column.rows(cols)
         m = self.model
         self.h.addCols(len(cols), self.c[cols], m.col_lower[cols], m.col_upper[cols],
-                       sub.nnz, sub.indptr[:-1].astype(np.int32), sub.indices.astype(np.int32),
-                       sub.data)
+                       sub.nnz, sub.start[:-1].astype(np.int32), sub.index.astype(np.int32),
+                       sub.value)
         self.local[cols] = len(self.cols) + np.arange(len(cols))
         self.cols = np.concatenate([self.cols, cols])
         if self.vub_row is None or self.vub_y is None:
@@ -334,12 +331,12 @@ class _Level:
     status: str
     values: np.ndarray
     model: LinearModel
-    a_csr: sp.csr_matrix
+    a: Csr
     cols: np.ndarray
     bound: float | None
 
 
-def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
+def _exact_level(model: LinearModel, a: Csr, c: np.ndarray,
                  incumbent: np.ndarray, deadline: float, workers: int, seed: int,
                  stats: list[dict[str, Any]], basis: highspy.HighsBasis | None = None
                  ) -> _Level:
@@ -354,8 +351,7 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
     result depends on the model alone, never on the clock.
     """
     t = time.perf_counter()
-    a_csc = a_csr.tocsc()
-    lp = _LP(model, a_csc, c, seed)
+    lp = _LP(model, a.transpose(), c, seed)
     lp.add(np.arange(model.n_cols))
     if basis is not None:
         lp.start_from(basis)
@@ -367,17 +363,17 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
     bound = None
     x_lp = None
     if status == "optimal" and pi is not None:
-        bound, d = lagrangian_bound(model, a_csc.T.tocsr(), pi, c)
+        bound, d = lagrangian_bound(model, a, pi, c)
         x_lp = np.asarray(lp.h.getSolution().col_value)
         entry["lp_gap"] = bound - value
         entry["lp_s"] = round(time.perf_counter() - t, 3)
         log.info("level LP: %s", entry)
         if bound - value < 1.0 - 1e-6:
             entry["how"] = "LP bound"
-            return _Level("optimal", incumbent, model, a_csr, cols, value)
+            return _Level("optimal", incumbent, model, a, cols, value)
         room = bound - value + 1e-6 * max(1.0, abs(bound))
         cols, bounds = _fixings(model, d, room)
-        model, a_csr = _restrict(model, a_csr, cols, bounds)
+        model, a = _restrict(model, a, cols, bounds)
         incumbent, c, x_lp = incumbent[cols], c[cols], x_lp[cols]
     entry["free"] = int(np.sum(model.col_lower < model.col_upper))
     whole = x_lp is None or entry["free"] <= EXACT_LEVEL_FREE
@@ -392,7 +388,7 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
         # more ways to mix them (generated city: 26,823 columns, no proof in 53 s, vs 19,940 in
         # 0.2 s); the incumbent stays the answer when the support's best is worse.
         part = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
-        mip_model, _ = _restrict(model, a_csr, part)
+        mip_model, _ = _restrict(model, a, part)
         mip_c = c[part]
         entry["support"] = int(len(part))
     out = _mip(mip_model, mip_c, 1.0, None, deadline, workers, seed)
@@ -408,13 +404,13 @@ def _exact_level(model: LinearModel, a_csr: sp.csr_matrix, c: np.ndarray,
     else:
         found = float(np.dot(c, values))
     if (whole and out.status == "optimal") or (bound is not None and bound - found < 1.0 - 1e-6):
-        return _Level("optimal", values, model, a_csr, cols, found)
+        return _Level("optimal", values, model, a, cols, found)
     if whole and out.bound is not None:
         bound = out.bound if bound is None else min(bound, out.bound)
-    return _Level("feasible", values, model, a_csr, cols, bound)
+    return _Level("feasible", values, model, a, cols, bound)
 
 
-def _column_generation(lp: _LP, problem: ProblemData, model: LinearModel, a_t: sp.csr_matrix,
+def _column_generation(lp: _LP, problem: ProblemData, model: LinearModel, a: Csr,
                        deadline: float) -> tuple[str, np.ndarray | None, np.ndarray | None, int]:
     """Solve the LP over ``lp``'s columns, price every column, add the best, until none
     prices out. Returns the status, the duals over all rows, the LP plan over all columns and
@@ -432,7 +428,7 @@ def _column_generation(lp: _LP, problem: ProblemData, model: LinearModel, a_t: s
         pi = lp.full_duals(duals)
         x_lp = np.zeros(model.n_cols)
         x_lp[lp.cols] = np.asarray(lp.h.getSolution().col_value)
-        _, d = lagrangian_bound(model, a_t, pi, model.score)
+        _, d = lagrangian_bound(model, a, pi, model.score)
         gain = np.maximum(d * model.col_upper, d * model.col_lower) - d * model.col_lower
         gain[lp.cols] = 0.0
         new = _price(problem, model, gain)
@@ -444,7 +440,7 @@ def _column_generation(lp: _LP, problem: ProblemData, model: LinearModel, a_t: s
 _MAX_NODES = 64
 
 
-def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.csr_matrix,
+def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a: Csr,
                     bound: float, pi: np.ndarray, x_lp: np.ndarray, deadline: float
                     ) -> tuple[LinearModel, tuple[float, np.ndarray, np.ndarray, np.ndarray]
                                | None, float | None, int]:
@@ -496,10 +492,10 @@ def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.c
             child = {**fix, j: value}
             node, lo, hi = node_model(child)
             lp.set_bounds(ys, lo, hi)
-            status, pi_n, x_n, _ = _column_generation(lp, problem, node, a_t, deadline)
+            status, pi_n, x_n, _ = _column_generation(lp, problem, node, a, deadline)
             nodes += 1
             if status == "optimal" and pi_n is not None and x_n is not None:
-                l_n, _ = lagrangian_bound(node, a_t, pi_n, model.score)
+                l_n, _ = lagrangian_bound(node, a, pi_n, model.score)
                 counter += 1
                 heapq.heappush(heap, (-l_n, counter, child, x_n))
             elif status != "infeasible":
@@ -514,11 +510,11 @@ def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a_t: sp.c
     leaf, lo, hi = node_model(fix)
     # The leaf's LP again, for its duals and plan (the heap kept only its plan).
     lp.set_bounds(ys, lo, hi)
-    status, pi_l, x_l, _ = _column_generation(lp, problem, leaf, a_t, deadline)
+    status, pi_l, x_l, _ = _column_generation(lp, problem, leaf, a, deadline)
     lp.set_bounds(ys, base_lo, base_hi)
     if status != "optimal" or pi_l is None or x_l is None:
         return model, None, None, nodes
-    l_leaf, d_leaf = lagrangian_bound(leaf, a_t, pi_l, model.score)
+    l_leaf, d_leaf = lagrangian_bound(leaf, a, pi_l, model.score)
     return leaf, (l_leaf, pi_l, x_l, d_leaf), open_bound, nodes
 
 
@@ -574,7 +570,7 @@ class _Level1Run:
     stats: dict[str, Any]
 
 
-def _level1(model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
+def _level1(model: LinearModel, a: Csr, raw_bound: float,
             x_lp: np.ndarray, d: np.ndarray, z_start: float | None,
             best: tuple[float, np.ndarray] | None, deadline: float, workers: int,
             seed: int) -> _Level1Run:
@@ -591,7 +587,7 @@ def _level1(model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
         # at 0 fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
         ts = time.perf_counter()
         support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
-        sup_model, _ = _restrict(model, a_csr, support)
+        sup_model, _ = _restrict(model, a, support)
         sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
         heur = _mip(sup_model, sup_model.score, step, None, sup_limit, workers, seed)
         if heur.values is not None:
@@ -632,7 +628,7 @@ def _level1(model: LinearModel, a_csr: sp.csr_matrix, raw_bound: float,
     stats["tries"] = tries
     while not proven and time.perf_counter() < deadline:
         cols, bounds = _fixings(model, d, raw_bound - target + margin)
-        sub, _ = _restrict(model, a_csr, cols, bounds)
+        sub, _ = _restrict(model, a, cols, bounds)
         ts = time.perf_counter()
         # No MIP start (see _exact_level); ``best`` is kept here.
         first = _mip(sub, sub.score, step, None, deadline, workers, seed)
@@ -688,7 +684,6 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     if problem.n_pairs >= LAGRANGIAN_PAIRS:
         return _national(problem, deadline, seed, t0, stats)
     model = build_model(problem, tight=True)
-    n_rows = len(model.row_lower)
     if model.n_cols == 0:
         # Nothing to choose: the empty plan, if every row allows 0.
         if np.all(model.row_lower <= 0) and np.all(model.row_upper >= 0):
@@ -698,12 +693,10 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                           cost=empty.cost, solution=empty, stats=stats)
         return Result(Status.INFEASIBLE, NAME, time.perf_counter() - t0, stats=stats,
                       message="no plan satisfies every constraint")
-    a_csr = sp.csr_matrix((model.value, model.index, model.start), shape=(n_rows, model.n_cols))
-    model = replace(model, col_upper=_slack_upper(model, a_csr))
+    a = Csr.of_model(model)
+    model = replace(model, col_upper=_slack_upper(model, a))
     n_base = len(model.row_lower)
-    model, a_csr, vub_row, vub_y = _strengthen(problem, model, a_csr)
-    a_csc = a_csr.tocsc()
-    a_t = a_csc.T.tocsr()  # Aᵀ as CSR: fast Aᵀπ
+    model, a, vub_row, vub_y = _strengthen(problem, model, a)
     stats["build_s"] = round(time.perf_counter() - t0, 3)
 
     t = time.perf_counter()
@@ -715,9 +708,9 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
 
     # Level 1, LP relaxation by column generation.
     t = time.perf_counter()
-    lp = _LP(model, a_csc, model.score, seed, n_base, vub_row, vub_y)
+    lp = _LP(model, a.transpose(), model.score, seed, n_base, vub_row, vub_y)
     lp.add(_initial_columns(problem, model, plan, core))
-    status, pi, x_lp, rounds = _column_generation(lp, problem, model, a_t, deadline)
+    status, pi, x_lp, rounds = _column_generation(lp, problem, model, a, deadline)
     stats["lp_s"] = round(time.perf_counter() - t, 3)
     log.info("LP: %d rounds, %d columns, %.2f s", rounds, len(lp.cols), stats["lp_s"])
     stats["lp_rounds"] = rounds
@@ -733,7 +726,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                              "transportation core")
         # No LP and no plan: the plain MIP for what time is left.
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
-    bound, d = lagrangian_bound(model, a_t, pi, model.score)
+    bound, d = lagrangian_bound(model, a, pi, model.score)
     stats["lp_bound"] = bound
 
     # Branch on the run variables (programmes run part-way in the LP) before anything else:
@@ -741,7 +734,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     # all; the other nodes stay open, and their bounds count in the final bound.
     ts = time.perf_counter()
     node_model, node_lp, open_bound, nodes = _branch_on_runs(
-        problem, model, lp, a_t, bound, pi, x_lp, deadline)
+        problem, model, lp, a, bound, pi, x_lp, deadline)
     stats["run_branching"] = {"nodes": nodes, "s": round(time.perf_counter() - ts, 3),
                               "leaf_bound": node_lp[0] if node_lp else None,
                               "open_bound": open_bound}
@@ -754,7 +747,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
             if np.any(full < node_model.col_lower - 1e-9) or \
                     np.any(full > node_model.col_upper + 1e-9):
                 leaf_start = None  # the greedy plan is not in the leaf: no target from it
-        leaf_run = _level1(node_model, a_csr, node_lp[0], node_lp[2], node_lp[3],
+        leaf_run = _level1(node_model, a, node_lp[0], node_lp[2], node_lp[3],
                            leaf_start, None, deadline, workers, seed)
         stats["leaf"] = leaf_run.stats
     tree = model.floor_score(open_bound) if open_bound is not None else None
@@ -766,7 +759,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     else:
         # Not settled by a leaf: the whole problem, from the leaf's plan if there is one
         # (a plan of the whole problem too).
-        run = _level1(model, a_csr, bound, x_lp, d, z_start,
+        run = _level1(model, a, bound, x_lp, d, z_start,
                       leaf_run.best if leaf_run is not None else None, deadline, workers, seed)
         stats["level1"] = run.stats
         raw_bound = bound
@@ -791,7 +784,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
         # Levels 2 and 3 on the plans of best score: fixings at T = z* (the tightest), the score
         # held at z*, then least cost, then the tie-break; each from the previous level's plan.
         cols, bounds = _fixings(model, d, raw_bound - z_best + margin)
-        sub, sub_a = _restrict(model, a_csr, cols, bounds)
+        sub, sub_a = _restrict(model, a, cols, bounds)
         floor = model.floor_score(z_best) if integral else z_best - 1e-6
         sub, sub_a = _with_row(sub, sub_a, sub.score, floor, np.inf)
         inc = values[cols]
@@ -808,7 +801,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
             # L(π) is exact for its π up to float sums (~1e-11 relative here): the margin
             # only keeps a bound that lands on a whole unit from rounding up past it.
             cost_floor = int(np.ceil(-second.bound - 1e-9 * max(1.0, abs(second.bound))) * unit)
-        sub, sub_a, inc, cols = second.model, second.a_csr, second.values, cols[second.cols]
+        sub, sub_a, inc, cols = second.model, second.a, second.values, cols[second.cols]
         if tie_break and second.status == "optimal":
             spend = float(np.dot(sub.cost, inc)) / unit
             sub, sub_a = _with_row(sub, sub_a, sub.cost / unit, -np.inf,

@@ -53,11 +53,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from allocator.engines import block
 from allocator.engines.greedy import greedy_plan
 from allocator.engines.model import LinearModel, build_model, implied_capacity
+from allocator.engines.sparse import Csr
 from allocator.problem import ProblemData
 from allocator.solution import Solution
 
@@ -149,18 +149,17 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     n_y = len(model.y_prog)
     cols = np.concatenate([np.flatnonzero(chosen[problem.pair_c]),
                            np.arange(model.n_x, model.n_cols)])
-    a = sp.csr_matrix((model.value, model.index, model.start),
-                      shape=(len(model.row_lower), model.n_cols))[:, cols].tocoo()
+    a = Csr.of_model(model).columns(cols)
     family = np.array(model.row_family)
     shared = np.isin(family, ["capacity", "min_size", "quota", "budget"])
     first_y = len(cols) - (model.n_cols - model.n_x)
-    on_y = shared[a.row] & (a.col >= first_y) & (a.col < first_y + n_y)
-    a.data[on_y] *= share
-    a_csc = a.tocsc()
+    on_y = shared[a.row_of] & (a.index >= first_y) & (a.index < first_y + n_y)
+    by_column = Csr(a.start, a.index, np.where(on_y, a.value * share, a.value),
+                    a.n_cols).transpose()
     lo, hi = model.row_lower.copy(), model.row_upper.copy()
     lo[shared] *= share
     hi[shared] *= share
-    empty = (np.bincount(a.row, minlength=len(lo)) == 0) & ~shared
+    empty = (np.diff(a.start) == 0) & ~shared
     lo[empty], hi[empty] = -np.inf, np.inf  # a person not in the sample
     with highs_engine.quiet_stdout():
         h = highspy.Highs()
@@ -175,9 +174,9 @@ def sample_prices(problem: ProblemData, seed: int, deadline: float,
     lp.row_lower_ = np.where(np.isinf(lo), -inf, lo)
     lp.row_upper_ = np.where(np.isinf(hi), inf, hi)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a_csc.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a_csc.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a_csc.data
+    lp.a_matrix_.start_ = by_column.start.astype(np.int32)
+    lp.a_matrix_.index_ = by_column.index.astype(np.int32)
+    lp.a_matrix_.value_ = by_column.value
     lp.sense_ = highspy.ObjSense.kMaximize
     h.passModel(lp)
     highs_engine.run_until(h, deadline)
@@ -210,24 +209,20 @@ class Outcome:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _side_rows(problem: ProblemData) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray,
-                                              np.ndarray]:
+def _side_rows(problem: ProblemData) -> tuple[Csr, Csr, np.ndarray, np.ndarray]:
     """The hard quota and budget rows, each scaled by its largest coefficient: pair matrix,
     programme (fixed cost) matrix, lower and upper bounds."""
     rows = problem.hard_rows
     scale = _row_scale(rows)
     n = len(rows)
-    a = sp.csr_matrix((np.concatenate([r.coef / s for r, s in zip(rows, scale, strict=True)]
-                                      or [np.zeros(0)]),
-                       (np.repeat(np.arange(n), [len(r.pairs) for r in rows]),
-                        np.concatenate([r.pairs for r in rows] or [np.zeros(0, dtype=int)]))),
-                      shape=(n, problem.n_pairs))
-    f = sp.csr_matrix((np.concatenate([r.prog_coef / s for r, s in zip(rows, scale, strict=True)]
-                                      or [np.zeros(0)]),
-                       (np.repeat(np.arange(n), [len(r.programs) for r in rows]),
-                        np.concatenate([r.programs for r in rows]
-                                       or [np.zeros(0, dtype=int)]))),
-                      shape=(n, problem.n_programs))
+    a = Csr.of_entries(np.repeat(np.arange(n), [len(r.pairs) for r in rows]),
+                       np.concatenate([r.pairs for r in rows] or [np.zeros(0, dtype=int)]),
+                       np.concatenate([r.coef / s for r, s in zip(rows, scale, strict=True)]
+                                      or [np.zeros(0)]), n, problem.n_pairs)
+    f = Csr.of_entries(np.repeat(np.arange(n), [len(r.programs) for r in rows]),
+                       np.concatenate([r.programs for r in rows] or [np.zeros(0, dtype=int)]),
+                       np.concatenate([r.prog_coef / s for r, s in zip(rows, scale, strict=True)]
+                                      or [np.zeros(0)]), n, problem.n_programs)
     lo = np.array([r.lo / s if r.lo is not None else -np.inf
                    for r, s in zip(rows, scale, strict=True)])
     hi = np.array([r.hi / s if r.hi is not None else np.inf
@@ -243,13 +238,12 @@ class _Search:
         self.problem = problem
         self._model = model  # built when the block first needs it
         self.a, self.f, self.lo, self.hi = _side_rows(problem)
-        self.a_t = self.a.T.tocsr()
         self.core = Core(problem)
         self.cap = np.maximum(self.core.capacity, 1).astype(float)
         self.budget = np.array([r.family == "budget" for r in problem.hard_rows], dtype=bool)
         self.plan, self.objective = plan, objective
         self.bound = np.inf
-        self.best_pi = np.zeros(self.a.shape[0])
+        self.best_pi = np.zeros(self.a.n_rows)
         self.best_x: np.ndarray | None = None
         self.log: list[dict[str, Any]] = []
         self.longest = 0.0  # an iteration is started only when the longest so far still fits
@@ -267,8 +261,8 @@ class _Search:
         """Each pair's score less its rows' prices, and each programme's fixed-cost price.
         A programme's fixed cost at price π·f_p: when it earns (π·f_p < 0) the programme runs
         (y = 1); when it costs, y ≥ Σx/capacity charges each place its share."""
-        fixed = -(self.f.T @ pi)
-        price = (self.problem.score - self.a_t @ pi
+        fixed = -self.f.tdot(pi)
+        price = (self.problem.score - self.a.tdot(pi)
                  + (np.minimum(fixed, 0.0) / self.cap)[self.problem.pair_p])
         return price, fixed
 
@@ -325,8 +319,8 @@ class _Search:
         inside = p.pair_c[x & blk.pairs]
         elsewhere[inside] = best_outside[inside]
         shared = np.where(blk.shared(p), pi, 0.0)
-        pair_value = p.score - self.a_t @ shared - elsewhere[p.pair_c]
-        program_value = -(self.f.T @ shared)
+        pair_value = p.score - self.a.tdot(shared) - elsewhere[p.pair_c]
+        program_value = -self.f.tdot(shared)
         chosen = block.solve(p, blk, pair_value, program_value, self.plan, deadline, seed,
                              self.model)
         self._done({"block": None if chosen is None else int(chosen.sum())}, t)
@@ -407,7 +401,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
     search = _Search(problem, plan, objective, model)
     exact = _integral_scores(problem)
     step = max(1, problem.objective_step) if problem.integral_objective else 0
-    pi = np.zeros(search.a.shape[0]) if pi0 is None else _signed(pi0, search)
+    pi = np.zeros(search.a.n_rows) if pi0 is None else _signed(pi0, search)
     theta = _THETA if pi0 is None else _THETA_FROM_SAMPLE
     x = None
     if pi0 is not None and search.fits(deadline):
@@ -447,7 +441,7 @@ def improve(problem: ProblemData, deadline: float, plan: np.ndarray | None,
             break
         # The rows' use by the flow's plan (fixed costs left out: with them the steps did
         # worse on hcmc-2023, bound 3,743,270 against 3,740,690 after ten iterations).
-        act = search.a @ x.astype(float)
+        act = search.a.dot(x.astype(float))
         g = np.where(act > search.hi, act - search.hi,
                      np.where(act < search.lo, act - search.lo, 0.0))
         if float(g @ g) == 0.0 or search.objective is None or theta < 1e-4:
