@@ -223,6 +223,37 @@ def test_the_report_gives_the_exact_least_cost_of_the_minimums(make_scenario):
     assert report.min_cost_method == "exact (MIP per envelope, HiGHS)"
 
 
+
+def test_an_envelope_a_found_plan_leaves_untouched_costs_exactly_0_without_a_mip(
+        make_scenario, monkeypatch):
+    # overseas-min 2; OS1 (30 million a place) has room for all, OS2 (50 million) for one.
+    # total: two places at OS1, 60 million. OS2's cap: that plan spends nothing there, so 0
+    # with no MIP. OS1's cap: the same plan spends 60 million there, which settles nothing;
+    # the MIP finds one place at OS2 and one at OS1: 30 million.
+    from allocator.engines import highs
+
+    path = make_scenario(
+        candidates=[{"candidate_id": c} for c in "ABC"],
+        programs=[{"program_id": "OS1", "mode": "overseas", "cost_per_person": 30_000_000,
+                   "budget_cap": 90_000_000},
+                  {"program_id": "OS2", "mode": "overseas", "cost_per_person": 50_000_000,
+                   "capacity": 1, "budget_cap": 50_000_000}],
+        quotas=[{"name": "overseas-min", "select": {"mode": "overseas"}, "min": 2}],
+        budget={"total": 100_000_000},
+    )
+    mips = []
+    solve_levels = highs.solve_levels
+    monkeypatch.setattr(highs, "solve_levels",
+                        lambda *a, **k: mips.append(1) or solve_levels(*a, **k))
+    texts = [c.text for c in feasibility_report(load_problem(path)).checks]
+    assert ("budget `total` 100,000,000 VND: meeting every minimum costs exactly 60,000,000 VND "
+            "there") in texts
+    assert ("budget `budget_cap:OS2` 50,000,000 VND: meeting every minimum costs exactly 0 VND "
+            "there") in texts
+    assert ("budget `budget_cap:OS1` 90,000,000 VND: meeting every minimum costs exactly "
+            "30,000,000 VND there") in texts
+    assert len(mips) == 2
+
 # ---- the command --------------------------------------------------------------------------------
 
 

@@ -907,8 +907,9 @@ def _budget_checks(p: ProblemData, exact: bool | None,
     method = "exact (MIP per envelope, HiGHS)" if exact else "greedy lower bound"
     said_infeasible = False
     minimums = _minimums_model(p) if exact else None
+    plans: list[Solution] = []  # plans meeting every minimum, found for earlier envelopes
     for r, row in envelopes:
-        least, how = (_least_cost_exact(p, r, time_limit, minimums)
+        least, how = (_least_cost_exact(p, r, time_limit, minimums, plans)
                       if minimums is not None else (None, ""))
         if least is None:
             least, how = _least_cost_greedy(p, row), "at least"
@@ -953,13 +954,18 @@ def _minimums_model(p: ProblemData) -> LinearModel:
 
 
 def _least_cost_exact(p: ProblemData, r: int, time_limit: float,
-                      minimums: LinearModel) -> tuple[Any, str]:
+                      minimums: LinearModel, plans: list[Solution]) -> tuple[Any, str]:
     """Least spending in envelope ``r`` subject to every minimum, budgets left out (HiGHS on
-    :func:`_minimums_model`)."""
+    :func:`_minimums_model`). ``plans``: plans meeting every minimum already found (for other
+    envelopes); one that spends nothing in ``r`` settles it without a MIP (spending is never
+    negative). The plan found here is added to them."""
     from allocator.engines import highs
 
     model = minimums
     row = p.rows[r]
+    if np.all(row.coef >= 0) and np.all(row.prog_coef >= 0) and any(
+            plan.row_use[r].value == 0 for plan in plans):
+        return 0.0, "exactly"
     cost = np.zeros(model.n_cols)
     np.add.at(cost, row.pairs, row.coef)
     ycol = {int(pi): model.y0 + j for j, pi in enumerate(model.y_prog)}
@@ -978,8 +984,9 @@ def _least_cost_exact(p: ProblemData, r: int, time_limit: float,
         return "infeasible", ""
     if out.values is None or out.first.status != "optimal":
         return None, ""
-    value = Solution(p, model.x_of(out.values)).row_use[r].value
-    return float(round(value)), "exactly"
+    plan = Solution(p, model.x_of(out.values))
+    plans.append(plan)
+    return float(round(plan.row_use[r].value)), "exactly"
 
 
 def _least_cost_greedy(p: ProblemData, row: Row) -> float:
