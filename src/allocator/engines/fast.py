@@ -193,7 +193,7 @@ class _LP:
     the columns it has. Absent rows have dual 0, which keeps every bound valid.
     """
 
-    def __init__(self, model: LinearModel, by_column: Csr, c: np.ndarray,
+    def __init__(self, model: LinearModel, a: Csr, c: np.ndarray,
                  seed: int, n_base: int | None = None, vub_row: np.ndarray | None = None,
                  vub_y: np.ndarray | None = None) -> None:
         with highs_engine.quiet_stdout():
@@ -203,10 +203,10 @@ class _LP:
         h.setOptionValue("random_seed", int(seed))
         self.model, self.c = model, c
         self.n_base = len(model.row_lower) if n_base is None else n_base
-        # ``by_column`` is Aᵀ: each of its rows is a column of the model (its rows below
-        # ``n_base`` only: the others enter with their column).
-        self.by_column = (by_column.columns(np.arange(self.n_base))
-                          if self.n_base < by_column.n_cols else by_column)
+        # The model's columns (Aᵀ by rows), on the rows below ``n_base`` only: the others
+        # enter with their column.
+        base = a.rows(np.arange(self.n_base)) if self.n_base < a.n_rows else a
+        self.by_column = base.transpose()
         self.vub_row, self.vub_y = vub_row, vub_y
         self.local = np.full(model.n_cols, -1, dtype=np.int64)
         self.vub_added: list[np.ndarray] = []
@@ -351,7 +351,7 @@ def _exact_level(model: LinearModel, a: Csr, c: np.ndarray,
     result depends on the model alone, never on the clock.
     """
     t = time.perf_counter()
-    lp = _LP(model, a.transpose(), c, seed)
+    lp = _LP(model, a, c, seed)
     lp.add(np.arange(model.n_cols))
     if basis is not None:
         lp.start_from(basis)
@@ -708,7 +708,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
 
     # Level 1, LP relaxation by column generation.
     t = time.perf_counter()
-    lp = _LP(model, a.transpose(), model.score, seed, n_base, vub_row, vub_y)
+    lp = _LP(model, a, model.score, seed, n_base, vub_row, vub_y)
     lp.add(_initial_columns(problem, model, plan, core))
     status, pi, x_lp, rounds = _column_generation(lp, problem, model, a, deadline)
     stats["lp_s"] = round(time.perf_counter() - t, 3)
