@@ -570,6 +570,37 @@ class _Level1Run:
     stats: dict[str, Any]
 
 
+def _losses(model: LinearModel, d: np.ndarray, margin: float) -> tuple[np.ndarray, int]:
+    """The free pair columns' losses above ``margin``, sorted, and how many lose no more.
+
+    A column's loss is what it costs at its worse bound, whichever the sign of ``d``: a pair the
+    LP takes with ``d > 0`` is set free by a lower target as much as one it leaves with
+    ``d < 0`` (:func:`_fixings`)."""
+    n = model.n_x
+    free = model.integer[:n] & (model.col_lower[:n] < model.col_upper[:n])
+    loss = np.abs(d[:n]) * (model.col_upper[:n] - model.col_lower[:n])
+    losses = np.sort(loss[free & (loss > margin)])
+    return losses, int(np.count_nonzero(free)) - len(losses)
+
+
+def _target(losses: np.ndarray, n_zero: int, attempt: int, raw_bound: float, bound: float,
+            margin: float, known: list[float]) -> float:
+    """The ``attempt``-th target of level 1's small MIPs.
+
+    Reduced costs come in clusters (scores are coarse), so the target stops just short of the
+    cluster that would more than double the small MIP: the fixings' room, ``raw_bound − T +
+    margin``, stays below the loss of the first column left fixed. Never above the bound (the
+    first question is whether it is reached); a known plan at or above the target replaces it
+    (success is sure)."""
+    allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
+    target = -np.inf if allowed >= len(losses) else \
+        raw_bound + 2 * margin - losses[allowed] * (1 - 1e-9)
+    target = min(target, bound)
+    if known and max(known) >= target:
+        return max(known)
+    return target
+
+
 def _level1(model: LinearModel, a: Csr, raw_bound: float,
             x_lp: np.ndarray, d: np.ndarray, z_start: float | None,
             best: tuple[float, np.ndarray] | None, deadline: float, workers: int,
@@ -601,23 +632,12 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
                                 "s": round(time.perf_counter() - ts, 3)}
         log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
 
-    # Targets by how many pairs they leave free: reduced costs come in clusters (scores are
-    # coarse), so the k-th try puts the target just short of the next cluster that would more
-    # than double the small MIP. A known plan above a target replaces it (success is sure).
     margin = 1e-6 * max(1.0, abs(bound))
-    d_x = d[: model.n_x]
-    losses = np.sort(-d_x[d_x < -margin])
-    n_zero = model.n_x - len(losses)
+    losses, n_zero = _losses(model, d, margin)
 
     def next_target(attempt: int) -> float:
-        allowed = int((n_zero + 200) * 1.25 * 2**attempt) - n_zero
-        room = np.inf if allowed >= len(losses) else max(0.0, losses[allowed] * (1 - 1e-9)
-                                                          - 2 * margin)
-        room = max(room, step * (1.0 - 1e-6))
         known = [v for v in (z_start, best[0] if best else None) if v is not None]
-        if known and bound - max(known) <= room:
-            return max(known)
-        return bound - room if np.isfinite(room) else max(known, default=-np.inf)
+        return _target(losses, n_zero, attempt, raw_bound, bound, margin, known)
 
     attempt = 0
     target = next_target(attempt)
@@ -648,8 +668,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
         if first.status in ("optimal", "infeasible") and len(tries) < 8:
             # Not reached: every plan is below the target. Lower it, never below a known plan
             # (with the target at a known plan's value, the small MIP contains that plan).
-            # Every plan scoring at least the target is in the small MIP: none does.
-            ceiling = min(ceiling, model.floor_score(target - 1e-6 * max(1.0, abs(target))))
+            # Every plan scoring at least ``target − margin`` is in the small MIP (the
+            # fixings' room has the margin): none does.
+            ceiling = min(ceiling, model.floor_score(target - margin))
             if integral and best is not None and best[0] >= ceiling:
                 proven = True  # no plan scores a step more than the best one
                 break
@@ -670,8 +691,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
     known = best[0] if best is not None else -np.inf
     run_bound = ceiling
     if sub_bound is not None:
-        # Every plan scoring at least the target is in the last small MIP.
-        run_bound = model.floor_score(min(ceiling, max(sub_bound, target)))
+        # Every plan scoring at least ``target − margin`` is in the last small MIP, so
+        # scores at most its bound; every other plan scores less.
+        run_bound = model.floor_score(min(ceiling, max(sub_bound, target - margin)))
     return _Level1Run(best, False, max(run_bound, known), False, stats)
 
 
