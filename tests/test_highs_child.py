@@ -58,3 +58,17 @@ def test_child_process_is_stopped_at_the_deadline(monkeypatch: pytest.MonkeyPatc
         a[np.repeat(np.arange(30), 400), model.index] = model.value
         assert np.all(a @ np.round(out.values) <= model.row_upper + 1e-6)
         assert out.first.bound is None or out.first.bound >= np.dot(model.score, out.values)
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_options_reach_highs_here_and_in_the_child(monkeypatch: pytest.MonkeyPatch,
+                                                   child: bool) -> None:
+    # HiGHS stops at its first improving plan when told to: "feasible", not "optimal".
+    model = knapsacks(25, 3, seed=1)
+    if child:
+        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
+    plain = highs.solve_levels(model, 30.0, 1, 0)
+    first = highs.solve_levels(model, 30.0, 1, 0, options={"mip_max_improving_sols": 1})
+    assert plain.first.status == "optimal"
+    assert first.first.status == "feasible"
+    assert first.statuses == ["feasible"]

@@ -310,12 +310,20 @@ class _LP:
         return "none", None
 
 
+# No restarts: when a better plan lets HiGHS fix some columns it presolves the MIP again and
+# starts over, and with ~60,000 binaries each start costs 7-19 s before the first LP (clique
+# table queries, seen with perf). hcmc-2023's first small MIP, scenario seed 0: proven in 44.9 s
+# instead of not within the 60 s limit (105 s, two restarts, offline); HiGHS seeds 1-3: 38.0 /
+# 35.3 s / not, against 39.4 / 39.6 s / not. City seed 3: 3,704,410 instead of 3,704,340.
+_MIP_OPTIONS = {"mip_allow_restart": False}
+
+
 def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
          deadline: float, workers: int, seed: int) -> highs_engine.LevelOutcome:
     """One level as a HiGHS MIP: maximise ``c·x`` from ``start``."""
     one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
-                                    levels=1)
+                                    levels=1, options=_MIP_OPTIONS)
     return out.first
 
 

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -64,7 +64,12 @@ def _use_threads(threads: int) -> None:
     _threads_in_use[:] = [threads]
 
 
-def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
+#: HiGHS options a caller may set on top of these defaults (``solve_levels(options=…)``).
+Options = Mapping[str, bool | int | float]
+
+
+def _new_highs(model: LinearModel, threads: int, seed: int,
+               options: Options | None = None) -> highspy.Highs:
     _use_threads(int(threads))
     with quiet_stdout():
         h = highspy.Highs()
@@ -72,6 +77,8 @@ def _new_highs(model: LinearModel, threads: int, seed: int) -> highspy.Highs:
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", int(threads))
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)
     inf = h.getInfinity()
     lower = np.where(np.isinf(model.col_lower), -inf, model.col_lower)
     upper = np.where(np.isinf(model.col_upper), inf, model.col_upper)
@@ -210,19 +217,21 @@ _GRACE_S = 1.0  # how long past the deadline a child may take to stop by itself
 
 def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
-                 deadline: float | None = None, levels: int = 3) -> Levels:
+                 deadline: float | None = None, levels: int = 3,
+                 options: Options | None = None) -> Levels:
     """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
-    them), on ``model``'s arrays; back by ``deadline`` at the latest."""
+    them), on ``model``'s arrays; back by ``deadline`` at the latest. ``options``: HiGHS
+    options on top of this module's."""
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
     if model.n_cols >= CHILD_COLUMNS:
-        return _in_child(model, workers, seed, start, deadline, levels)
-    return _levels(model, workers, seed, start, deadline, levels, _Sink())
+        return _in_child(model, workers, seed, start, deadline, levels, options)
+    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options)
 
 
 def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-            deadline: float, levels: int, sink: _Sink) -> Levels:
+            deadline: float, levels: int, sink: _Sink, options: Options | None = None) -> Levels:
     t0 = time.perf_counter()
     if model.n_cols == 0:
         # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
@@ -231,7 +240,7 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
             empty = LevelOutcome("optimal", np.zeros(0), 0.0, 0.0)
             return Levels(empty, np.zeros(0), ["optimal"], [0.0])
         return Levels(LevelOutcome("infeasible", None, None, None), None, ["infeasible"], [0.0])
-    h = _new_highs(model, workers, seed)
+    h = _new_highs(model, workers, seed, options)
     _watch(h, sink)
     first = _run_level(h, model.score, True, deadline,
                        model.score_step if model.integral_score else 0, start)
@@ -267,16 +276,16 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
 def child_main(job: Connection, out: Connection) -> None:
     """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
     improving plans as they come, then the outcome."""
-    model, workers, seed, start, seconds_left, levels = job.recv()
+    model, workers, seed, start, seconds_left, levels, options = job.recv()
     job.close()
     deadline = time.perf_counter() + seconds_left
-    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out))
+    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options)
     out.send(("done", result))
     out.close()
 
 
 def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-              deadline: float, levels: int) -> Levels:
+              deadline: float, levels: int, options: Options | None = None) -> Levels:
     """:func:`_levels` in a child process, stopped at ``deadline`` (plus a second's grace)
     if HiGHS has not stopped by itself; the best plans it reported are kept.
 
@@ -301,7 +310,7 @@ def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | N
     bound: float | None = None
     try:
         job.send((model, workers, seed, start, max(0.01, deadline - time.perf_counter()),
-                  levels))
+                  levels, dict(options or {})))
         job.close()
         while True:
             wait = deadline + _GRACE_S - time.perf_counter()
