@@ -314,7 +314,8 @@ class _LP:
 # starts over, and with ~60,000 binaries each start costs 7-19 s before the first LP (clique
 # table queries, seen with perf). hcmc-2023's first small MIP, scenario seed 0: proven in 44.9 s
 # instead of not within the 60 s limit (105 s, two restarts, offline); HiGHS seeds 1-3: 38.0 /
-# 35.3 s / not, against 39.4 / 39.6 s / not. City seed 3: 3,704,410 instead of 3,704,340.
+# 35.3 s / not, against 39.4 / 39.6 s / not. City seed 3 with HiGHS seed 1: 3,704,410 instead of
+# 3,704,340 (with the scenario's seed: 3,704,340 either way).
 _MIP_OPTIONS = {"mip_allow_restart": False}
 
 
