@@ -8,6 +8,7 @@ lowering the column threshold.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -72,3 +73,26 @@ def test_options_reach_highs_here_and_in_the_child(monkeypatch: pytest.MonkeyPat
     assert plain.first.status == "optimal"
     assert first.first.status == "feasible"
     assert first.statuses == ["feasible"]
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_a_mip_stops_once_its_bound_is_below_the_question(monkeypatch: pytest.MonkeyPatch,
+                                                          child: bool) -> None:
+    # "Is there a plan scoring at least T?" is answered "no" once the bound is below T: the
+    # MIP stops there instead of proving its own optimum. Below the optimum it changes nothing.
+    model = knapsacks(60, 8, seed=3)
+    relaxed = replace(model, integer=np.zeros(60, dtype=bool), integral_score=False)
+    lp = highs.solve_levels(relaxed, 30.0, 1, 0, levels=1).first.objective
+    if child:
+        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
+    plain = highs.solve_levels(model, 30.0, 1, 0, levels=1)
+    assert plain.first.status == "optimal" and plain.values is not None and lp is not None
+    optimum = float(np.dot(model.score, plain.values))
+    assert lp > optimum + 200  # 21,885 and 22,175.3
+    question = (optimum + lp) / 2
+    above = highs.solve_levels(model, 30.0, 1, 0, levels=1, stop_below=question)
+    assert above.first.status == "feasible"
+    assert above.first.bound is not None and optimum <= above.first.bound < question
+    below = highs.solve_levels(model, 30.0, 1, 0, levels=1, stop_below=optimum - 1)
+    assert below.first.status == "optimal" and below.values is not None
+    assert np.dot(model.score, below.values) == optimum

@@ -147,8 +147,9 @@ def _watch(h: highspy.Highs, sink: _Sink) -> None:
     h.cbMipImprovingSolution.subscribe(on_improving)
 
 
-def run_until(h: highspy.Highs, deadline: float) -> None:
-    """``h.run()``, asked to stop at ``deadline`` (``time.perf_counter()``).
+def run_until(h: highspy.Highs, deadline: float, stop_below: float | None = None) -> None:
+    """``h.run()``, asked to stop at ``deadline`` (``time.perf_counter()``) or, for a MIP that
+    maximises, as soon as its proven bound is below ``stop_below``.
 
     Besides HiGHS's ``time_limit``, every interrupt callback (simplex iterations, IPM, MIP)
     checks the wall clock. Some of HiGHS's root-node heuristics check neither (a city-size root
@@ -159,22 +160,33 @@ def run_until(h: highspy.Highs, deadline: float) -> None:
     h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.perf_counter()))
     state = getattr(h, "_allocator_deadline", None)
     if state is None:
-        state = {"deadline": deadline}
+        state = {"deadline": deadline, "stop_below": None}
 
         def check(event: object) -> None:
             if time.perf_counter() > state["deadline"]:
                 event.interrupt()  # type: ignore[attr-defined]
 
+        def check_bound(event: object) -> None:
+            below = state["stop_below"]
+            if below is not None and \
+                    event.data_out.mip_dual_bound < below:  # type: ignore[attr-defined]
+                event.interrupt()  # type: ignore[attr-defined]
+
         for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
             callback.subscribe(check)
+        h.cbMipInterrupt.subscribe(check_bound)
         h._allocator_deadline = state  # type: ignore[attr-defined]
     state["deadline"] = deadline
+    state["stop_below"] = stop_below
     h.run()
 
 
 def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, deadline: float,
-               step: float, start: np.ndarray | None) -> LevelOutcome:
-    """One level; ``step``: every plan's objective is a multiple of it (0: not integral)."""
+               step: float, start: np.ndarray | None,
+               stop_below: float | None = None) -> LevelOutcome:
+    """One level; ``step``: every plan's objective is a multiple of it (0: not integral);
+    ``stop_below``: see :func:`run_until` (the outcome is then ``feasible`` or ``none``, with
+    the bound that fell below it)."""
     n = len(objective)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(float))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -185,7 +197,7 @@ def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, deadline
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
-    run_until(h, deadline)
+    run_until(h, deadline, stop_below)
     status = h.getModelStatus()
     info = h.getInfo()
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -218,20 +230,22 @@ _GRACE_S = 1.0  # how long past the deadline a child may take to stop by itself
 def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
                  deadline: float | None = None, levels: int = 3,
-                 options: Options | None = None) -> Levels:
+                 options: Options | None = None, stop_below: float | None = None) -> Levels:
     """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
     them), on ``model``'s arrays; back by ``deadline`` at the latest. ``options``: HiGHS
-    options on top of this module's."""
+    options on top of this module's. ``stop_below``: stop as soon as the score's proven bound
+    is below it (the question was only whether a plan reaches it)."""
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
     if model.n_cols >= CHILD_COLUMNS:
-        return _in_child(model, workers, seed, start, deadline, levels, options)
-    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options)
+        return _in_child(model, workers, seed, start, deadline, levels, options, stop_below)
+    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop_below)
 
 
 def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-            deadline: float, levels: int, sink: _Sink, options: Options | None = None) -> Levels:
+            deadline: float, levels: int, sink: _Sink, options: Options | None = None,
+            stop_below: float | None = None) -> Levels:
     t0 = time.perf_counter()
     if model.n_cols == 0:
         # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
@@ -243,7 +257,7 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
     h = _new_highs(model, workers, seed, options)
     _watch(h, sink)
     first = _run_level(h, model.score, True, deadline,
-                       model.score_step if model.integral_score else 0, start)
+                       model.score_step if model.integral_score else 0, start, stop_below)
     statuses = [first.status]
     seconds = [time.perf_counter() - t0]
     values = first.values
@@ -276,16 +290,18 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
 def child_main(job: Connection, out: Connection) -> None:
     """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
     improving plans as they come, then the outcome."""
-    model, workers, seed, start, seconds_left, levels, options = job.recv()
+    model, workers, seed, start, seconds_left, levels, options, stop_below = job.recv()
     job.close()
     deadline = time.perf_counter() + seconds_left
-    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options)
+    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options,
+                     stop_below)
     out.send(("done", result))
     out.close()
 
 
 def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-              deadline: float, levels: int, options: Options | None = None) -> Levels:
+              deadline: float, levels: int, options: Options | None = None,
+              stop_below: float | None = None) -> Levels:
     """:func:`_levels` in a child process, stopped at ``deadline`` (plus a second's grace)
     if HiGHS has not stopped by itself; the best plans it reported are kept.
 
@@ -310,7 +326,7 @@ def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | N
     bound: float | None = None
     try:
         job.send((model, workers, seed, start, max(0.01, deadline - time.perf_counter()),
-                  levels, dict(options or {})))
+                  levels, dict(options or {}), stop_below))
         job.close()
         while True:
             wait = deadline + _GRACE_S - time.perf_counter()
