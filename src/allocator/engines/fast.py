@@ -34,9 +34,14 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
    2nd and 3rd levels (least cost, then the tie-break) are exact on the small MIP as well.
    Otherwise ``T`` is lowered (to the plan found, or further) and step 4 repeats.
 
-``T`` starts just below the bound (``L − max(2, 1e-5·|L|)``): the LP is almost integral, so
-few columns have a reduced cost that small. When time runs out the best plan is returned with the
-proven bound ``min(L, max(bound of the small MIP, T))``.
+Each small MIP asks "is there a plan scoring at least ``T``?". With integral scores the first
+``T`` is the bound itself, and each "no" lowers it: to the next step down, or lower where the
+small MIP's own bound points; without steps, ``T`` stops just short of the
+next cluster of reduced costs (:func:`_target`). The rows are tightened against ``T`` as the
+columns are (:func:`_tightened_rows`: a row whose slack would cost more than the room is
+held at its bound), and a small MIP stops as soon as its bound is below ``T``: the answer is
+then no. When time runs out the best plan is returned with the proven bound
+``min(L, max(bound of the small MIP, T))``.
 """
 
 from __future__ import annotations
@@ -101,15 +106,77 @@ def lagrangian_bound(model: LinearModel, a: Csr, pi: np.ndarray,
     Valid for any ``π``: its signs are clipped to the row bounds that exist, and every column's
     bounds are finite.
     """
-    pi = pi.copy()
+    pi = _clipped(model, pi)
     lo, hi = model.row_lower, model.row_upper
-    pi[(pi > 0) & ~np.isfinite(hi)] = 0.0
-    pi[(pi < 0) & ~np.isfinite(lo)] = 0.0
     rows = np.where(pi > 0, pi * np.where(np.isfinite(hi), hi, 0.0),
                     pi * np.where(np.isfinite(lo), lo, 0.0))
     d = c - a.tdot(pi)
     cols = np.maximum(d * model.col_lower, d * model.col_upper)
     return float(rows.sum() + cols.sum()), d
+
+
+def _margin(bound: float) -> float:
+    """What the fixings add to their room against rounding in ``L(π)`` and ``d``.
+
+    ``L`` is a float sum of ~200,000 terms of at most ~10⁶ at city size (error ~10⁻⁸), and
+    each ``d_j`` a sum of a few products (~10⁻¹³): 10⁻⁹ of the bound (0.004 points on the
+    city) covers both many times over. It was 10⁻⁶ (3.7 points), which let 3.7 points more
+    of loss into every small MIP: on seed 2, a plan of 3,711,930 may lose 5.88 points, and
+    with 9.59 the tightened rows (:func:`_tightened_rows`) gave no proof in 200 s.
+    """
+    return 1e-9 * max(1.0, abs(bound))
+
+
+def _clipped(model: LinearModel, pi: np.ndarray) -> np.ndarray:
+    """``π`` with the signs clipped to the row bounds that exist (a copy)."""
+    pi = pi.copy()
+    pi[(pi > 0) & ~np.isfinite(model.row_upper)] = 0.0
+    pi[(pi < 0) & ~np.isfinite(model.row_lower)] = 0.0
+    return pi
+
+
+# Rows with more entries than this keep their bounds in :func:`_tightened_rows`.
+_DENSE_ROW = 2_000
+
+
+def _tightened_rows(model: LinearModel, a: Csr, pi: np.ndarray, room: float) -> LinearModel:
+    """The model with its rows' bounds tightened for plans that lose at most ``room`` against
+    ``L(π)``: reduced-cost fixing on the rows' slacks.
+
+    A row with ``π_i > 0`` counts ``π_i·hi_i`` in ``L``, and a plan whose activity on it is
+    ``r`` loses ``π_i·(hi_i − r)`` there, so ``r ≥ hi_i − room/π_i`` (and ``r ≤ lo_i +
+    room/|π_i|`` when ``π_i < 0``). Where every entry is a whole number on an integer column,
+    the activity is a multiple of the entries' gcd and the new bound is rounded onto it: on the
+    generated city most person and capacity rows become equalities, which HiGHS's presolve
+    and propagation use (seed 2, the small MIP "is there a plan of 3,711,930?": root bound
+    3,711,933.9 → 3,711,930.9 after cuts, proven optimal at 3,711,920 in 158 s, against no
+    proof in 200 s). Dense rows (the budget envelopes) keep their bounds: with both sides
+    finite, HiGHS's propagation over them took 140 s of the root node (``perf``:
+    ``HighsDomain::propagateRowUpper/Lower``).
+    """
+    pi = _clipped(model, pi)
+    n_rows = len(model.row_lower)
+    entries = np.diff(a.start)
+    whole = (np.abs(a.value - np.round(a.value)) < 1e-9) & model.integer[a.index]
+    lattice = np.bincount(a.row_of, weights=(~whole).astype(float), minlength=n_rows) == 0
+    step = np.ones(n_rows)
+    rows = np.flatnonzero(lattice & (entries > 0))
+    if len(rows):
+        magnitudes = np.abs(np.round(a.value)).astype(np.int64)
+        step[rows] = np.gcd.reduceat(magnitudes, a.start[rows])
+    step[step == 0] = 1.0
+    use = (entries <= _DENSE_ROW) & (np.abs(pi) > 0)
+    lower, upper = model.row_lower.copy(), model.row_upper.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo_new = upper - room / pi
+        hi_new = lower + room / -pi
+    lo_new = np.where(lattice, np.ceil(lo_new / step - 1e-9) * step, lo_new)
+    hi_new = np.where(lattice, np.floor(hi_new / step + 1e-9) * step, hi_new)
+    up = use & (pi > 0) & (lo_new > lower)
+    down = use & (pi < 0) & (hi_new < upper)
+    lower[up] = lo_new[up]
+    upper[down] = hi_new[down]
+    return replace(model, row_lower=lower, row_upper=upper)
 
 
 def _fixings(model: LinearModel, d: np.ndarray, room: float) -> tuple[np.ndarray, np.ndarray]:
@@ -320,11 +387,13 @@ _MIP_OPTIONS = {"mip_allow_restart": False}
 
 
 def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
-         deadline: float, workers: int, seed: int) -> highs_engine.LevelOutcome:
-    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``."""
+         deadline: float, workers: int, seed: int,
+         stop_below: float | None = None) -> highs_engine.LevelOutcome:
+    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; stop once its bound is
+    below ``stop_below``."""
     one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
-                                    levels=1, options=_MIP_OPTIONS)
+                                    levels=1, options=_MIP_OPTIONS, stop_below=stop_below)
     return out.first
 
 
@@ -380,7 +449,7 @@ def _exact_level(model: LinearModel, a: Csr, c: np.ndarray,
         if bound - value < 1.0 - 1e-6:
             entry["how"] = "LP bound"
             return _Level("optimal", incumbent, model, a, cols, value)
-        room = bound - value + 1e-6 * max(1.0, abs(bound))
+        room = bound - value + _margin(bound)
         cols, bounds = _fixings(model, d, room)
         model, a = _restrict(model, a, cols, bounds)
         incumbent, c, x_lp = incumbent[cols], c[cols], x_lp[cols]
@@ -610,14 +679,14 @@ def _target(losses: np.ndarray, n_zero: int, attempt: int, raw_bound: float, bou
     return target
 
 
-def _level1(model: LinearModel, a: Csr, raw_bound: float,
+def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
             x_lp: np.ndarray, d: np.ndarray, z_start: float | None,
             best: tuple[float, np.ndarray] | None, deadline: float, workers: int,
             seed: int) -> _Level1Run:
-    """Level 1 on ``model`` from its LP (bound ``raw_bound``, plan ``x_lp``, reduced costs
-    ``d``): a plan from the LP's support, then reduced-cost fixing and small MIPs, lowering the
-    target until it is reached. ``z_start``: the score of a known plan of this model, if any;
-    ``best``: a known plan (of this model) to beat."""
+    """Level 1 on ``model`` from its LP (bound ``raw_bound`` = ``L(π)``, plan ``x_lp``, reduced
+    costs ``d``): a plan from the LP's support, then reduced-cost fixing and small MIPs,
+    lowering the target until it is reached. ``z_start``: the score of a known plan of this
+    model, if any; ``best``: a known plan (of this model) to beat."""
     stats: dict[str, Any] = {}
     integral = model.integral_score
     step = float(model.score_step) if integral else 0.0
@@ -641,7 +710,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
                                 "s": round(time.perf_counter() - ts, 3)}
         log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
 
-    margin = 1e-6 * max(1.0, abs(bound))
+    margin = _margin(bound)
     losses, n_zero = _losses(model, d, margin)
 
     def next_target(attempt: int) -> float:
@@ -649,18 +718,28 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
         return _target(losses, n_zero, attempt, raw_bound, bound, margin, known)
 
     attempt = 0
-    target = next_target(attempt)
+    # Level 1's questions, "is there a plan scoring at least T?", go down from the bound a score
+    # step at a time (with integral scores): the highest T leaves the smallest MIP and, with the
+    # rows tightened against it (_tightened_rows), the strongest one. Generated city, 60 s,
+    # HiGHS seeds 0 and 1, against the cluster rule (_target) alone: seed 3 proven optimal at its
+    # bound (3,704,430) in 33 s with seed 0 (before: 3,704,340, unproven even at 300 s); seed 2
+    # 3,711,920 against 3,711,840 (its optimum; proven in 158 s by the first question alone);
+    # seeds 0 and 4 a step lower in bound. The shipped hcmc-2023 (optimum 3,729,610, three steps
+    # below its bound) takes three "no"s of 11-23 s each and is no longer proven at 60 s.
+    target = bound if integral else next_target(attempt)
     proven = best is not None and best[0] >= bound - 1e-6  # the plan reaches the bound
     sub_bound = None
     ceiling = bound  # what the small MIPs have proven so far
     tries: list[dict[str, Any]] = []
     stats["tries"] = tries
     while not proven and time.perf_counter() < deadline:
-        cols, bounds = _fixings(model, d, raw_bound - target + margin)
-        sub, _ = _restrict(model, a, cols, bounds)
+        room = raw_bound - target + margin
+        cols, bounds = _fixings(model, d, room)
+        sub, _ = _restrict(_tightened_rows(model, a, pi, room), a, cols, bounds)
         ts = time.perf_counter()
-        # No MIP start (see _exact_level); ``best`` is kept here.
-        first = _mip(sub, sub.score, step, None, deadline, workers, seed)
+        # No MIP start (see _exact_level); ``best`` is kept here. Once the small MIP's bound
+        # is below the target, the answer is no: it stops there.
+        first = _mip(sub, sub.score, step, None, deadline, workers, seed, stop_below=target)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         log.info("level 1 try: %s", tries[-1])
@@ -674,7 +753,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
         if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
             proven = True
             break
-        if first.status in ("optimal", "infeasible") and len(tries) < 8:
+        answered = first.status in ("optimal", "infeasible") or \
+            (first.bound is not None and first.bound < target)
+        if answered and len(tries) < 8:
             # Not reached: every plan is below the target. Lower it, never below a known plan
             # (with the target at a known plan's value, the small MIP contains that plan).
             # Every plan scoring at least ``target − margin`` is in the small MIP (the
@@ -683,10 +764,19 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float,
             if integral and best is not None and best[0] >= ceiling:
                 proven = True  # no plan scores a step more than the best one
                 break
+            if integral:
+                # The next question: the ceiling, or a step lower where the small MIP's own
+                # bound points there (it bounds only the plans it holds, so it is a guess,
+                # not a proof); never at or below a known plan: then "is there a better one?".
+                hint = first.bound if first.bound is not None else ceiling
+                target = max(ceiling - step, min(ceiling, model.floor_score(hint)))
+                if best is not None and best[0] >= target:
+                    target = best[0] + step
+                continue
             if first.status == "optimal" and best is not None:
-                # Is there a plan a step better than the best one? (Without steps: a plan at
-                # least as good, which the small MIP then contains.)
-                target = best[0] + step if integral else best[0]
+                # Is there a plan at least as good as the best one? (The small MIP then
+                # contains it.)
+                target = best[0]
             else:
                 attempt += 1
                 target = next_target(attempt)
@@ -778,7 +868,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
             if np.any(full < node_model.col_lower - 1e-9) or \
                     np.any(full > node_model.col_upper + 1e-9):
                 leaf_start = None  # the greedy plan is not in the leaf: no target from it
-        leaf_run = _level1(node_model, a, node_lp[0], node_lp[2], node_lp[3],
+        leaf_run = _level1(node_model, a, node_lp[0], node_lp[1], node_lp[2], node_lp[3],
                            leaf_start, None, deadline, workers, seed)
         stats["leaf"] = leaf_run.stats
     tree = model.floor_score(open_bound) if open_bound is not None else None
@@ -790,7 +880,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     else:
         # Not settled by a leaf: the whole problem, from the leaf's plan if there is one
         # (a plan of the whole problem too).
-        run = _level1(model, a, bound, x_lp, d, z_start,
+        run = _level1(model, a, bound, pi, x_lp, d, z_start,
                       leaf_run.best if leaf_run is not None else None, deadline, workers, seed)
         stats["level1"] = run.stats
         raw_bound = bound
@@ -799,7 +889,7 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     if run.fallback:
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
     integral = model.integral_score
-    margin = 1e-6 * max(1.0, abs(raw_bound))
+    margin = _margin(raw_bound)
     proven = run.proven
     best = run.best
     if best is None:
