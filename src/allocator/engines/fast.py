@@ -725,7 +725,8 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     # bound (3,704,430) in 33 s with seed 0 (before: 3,704,340, unproven even at 300 s); seed 2
     # 3,711,920 against 3,711,840 (its optimum; proven in 158 s by the first question alone);
     # seeds 0 and 4 a step lower in bound. The shipped hcmc-2023 (optimum 3,729,610, three steps
-    # below its bound) takes three "no"s of 11-23 s each and is no longer proven at 60 s.
+    # below its bound) takes three "no"s of 11-23 s each: no longer proven at 60 s (it is with
+    # a 150 s limit, after 140 s).
     target = bound if integral else next_target(attempt)
     proven = best is not None and best[0] >= bound - 1e-6  # the plan reaches the bound
     sub_bound = None
