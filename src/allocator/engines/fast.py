@@ -397,6 +397,11 @@ def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | Non
     return out.first
 
 
+# Questions asked from the bound down (level 1, integral scores) before the cluster rule
+# (_target) takes over: where the optimum is many steps below the bound, one step a question
+# is slow (scenarios/sample.yaml: nine steps, eight quick "no"s, then the plain MIP).
+_DESCENT = 3
+
 EXACT_LEVEL_FREE = 5_000  # levels 2 and 3: above this many free columns, no full MIP
 
 
@@ -719,8 +724,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
 
     attempt = 0
     # Level 1's questions, "is there a plan scoring at least T?", go down from the bound a score
-    # step at a time (with integral scores): the highest T leaves the smallest MIP and, with the
-    # rows tightened against it (_tightened_rows), the strongest one. Generated city, 60 s,
+    # step at a time (with integral scores; _DESCENT of them, then the cluster rule): the
+    # highest T leaves the smallest MIP and, with the rows tightened against it
+    # (_tightened_rows), the strongest one. Generated city, 60 s,
     # HiGHS seeds 0 and 1, against the cluster rule (_target) alone: seed 3 proven optimal at its
     # bound (3,704,430) in 33 s with seed 0 (before: 3,704,340, unproven even at 300 s); seed 2
     # 3,711,920 against 3,711,840 (its optimum; proven in 158 s by the first question alone);
@@ -765,7 +771,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
             if integral and best is not None and best[0] >= ceiling:
                 proven = True  # no plan scores a step more than the best one
                 break
-            if integral:
+            if integral and len(tries) < _DESCENT:
                 # The next question: the ceiling, or a step lower where the small MIP's own
                 # bound points there (it bounds only the plans it holds, so it is a guess,
                 # not a proof); never at or below a known plan: then "is there a better one?".
@@ -774,7 +780,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                 if best is not None and best[0] >= target:
                     target = best[0] + step
                 continue
-            if first.status == "optimal" and best is not None:
+            if integral and len(tries) == _DESCENT:
+                target = min(ceiling, next_target(attempt))  # the cluster rule from here on
+            elif first.status == "optimal" and best is not None:
                 # Is there a plan at least as good as the best one? (The small MIP then
                 # contains it.)
                 target = best[0]
