@@ -35,12 +35,12 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
    Otherwise ``T`` is lowered (to the plan found, or further) and step 4 repeats.
 
 Each small MIP asks "is there a plan scoring at least ``T``?". With integral scores the first
-``T`` is the bound itself, and each "no" lowers it: to the next step down, or lower where the
-small MIP's own bound points; without steps, ``T`` stops just short of the
-next cluster of reduced costs (:func:`_target`). The rows are tightened against ``T`` as the
-columns are (:func:`_tightened_rows`: a row whose slack would cost more than the room is
-held at its bound), and a small MIP stops as soon as its bound is below ``T``: the answer is
-then no. When time runs out the best plan is returned with the proven bound
+``T`` is the bound itself, and each "no" lowers it a step (two where the small MIP's own bound
+points there), for :data:`_DESCENT` questions; after them, and without steps, ``T`` stops just
+short of the next cluster of reduced costs (:func:`_target`). The rows are tightened against
+``T`` as the columns are (:func:`_tightened_rows`: a row whose slack would cost more than the
+room is held at its bound), and a small MIP stops as soon as its bound is below ``T``: the
+answer is then no. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
@@ -783,9 +783,9 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
             if integral and len(tries) == _DESCENT:
                 target = min(ceiling, next_target(attempt))  # the cluster rule from here on
             elif first.status == "optimal" and best is not None:
-                # Is there a plan at least as good as the best one? (The small MIP then
-                # contains it.)
-                target = best[0]
+                # Is there a plan a step better than the best one? (Without steps: a plan at
+                # least as good, which the small MIP then contains.)
+                target = best[0] + step if integral else best[0]
             else:
                 attempt += 1
                 target = next_target(attempt)
