@@ -150,7 +150,7 @@ def _tightened_rows(model: LinearModel, a: Csr, pi: np.ndarray, room: float) -> 
     generated city most person and capacity rows become equalities, which HiGHS's presolve
     and propagation use (seed 2, the small MIP "is there a plan of 3,711,930?": root bound
     3,711,933.9 → 3,711,930.9 after cuts, proven optimal at 3,711,920 in 158 s, against no
-    proof in 200 s). Dense rows (the budget envelopes) keep their bounds: with both sides
+    proof in 200 s; the MIP of a run with HiGHS seed 1, whose duals differ from seed 0's). Dense rows (the budget envelopes) keep their bounds: with both sides
     finite, HiGHS's propagation over them took 140 s of the root node (``perf``:
     ``HighsDomain::propagateRowUpper/Lower``).
     """
@@ -729,7 +729,8 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     # (_tightened_rows), the strongest one. Generated city, 60 s,
     # HiGHS seeds 0 and 1, against the cluster rule (_target) alone: seed 3 proven optimal at its
     # bound (3,704,430) in 33 s with seed 0 (before: 3,704,340, unproven even at 300 s); seed 2
-    # 3,711,920 against 3,711,840 (its optimum; proven in 158 s by the first question alone);
+    # 3,711,920 against 3,711,840 (its optimum: the first question alone proves it in 195 s
+    # with HiGHS seed 1, not in 240 s with seed 0);
     # seeds 0 and 4 a step lower in bound. The shipped hcmc-2023 (optimum 3,729,610, three steps
     # below its bound) takes three "no"s of 11-23 s each: no longer proven at 60 s (it is with
     # a 150 s limit, after 140 s).
