@@ -150,8 +150,9 @@ def _tightened_rows(model: LinearModel, a: Csr, pi: np.ndarray, room: float) -> 
     generated city most person and capacity rows become equalities, which HiGHS's presolve
     and propagation use (seed 2, the small MIP "is there a plan of 3,711,930?": root bound
     3,711,933.9 → 3,711,930.9 after cuts, proven optimal at 3,711,920 in 158 s, against no
-    proof in 200 s; the MIP of a run with HiGHS seed 1, whose duals differ from seed 0's). Dense rows (the budget envelopes) keep their bounds: with both sides
-    finite, HiGHS's propagation over them took 140 s of the root node (``perf``:
+    proof in 200 s; the MIP of a run with HiGHS seed 1, whose duals differ from seed 0's).
+    Dense rows (the budget envelopes) keep their bounds: with both sides finite, HiGHS's
+    propagation over them took 140 s of the root node (``perf``:
     ``HighsDomain::propagateRowUpper/Lower``).
     """
     pi = _clipped(model, pi)
