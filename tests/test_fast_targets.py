@@ -1,16 +1,23 @@
-"""fast's level-1 targets: each small MIP stops just short of the next cluster of reduced costs.
+"""fast's level-1 targets: the first questions go down from the bound a step at a time, then
+each small MIP stops just short of the next cluster of reduced costs.
 
-The model here is only what the target rule and the fixings read (columns' bounds and
-integrality); the reduced costs are laid out in clusters as the city instances have them.
+For the cluster rule the model here is only what the rule and the fixings read (columns'
+bounds and integrality); the reduced costs are laid out in clusters as the city instances have
+them. The descent is checked on the shipped sample scenario.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from allocator.engines.fast import _fixings, _losses, _target
+from allocator.problem import load_problem
+from allocator.result import Status
+from allocator.solve import SolveParams, solve
 
 MARGIN = 1e-3
 RAW_BOUND = 1005.88  # L(π); plans score in steps of 10, so the bound is 1000
@@ -79,3 +86,20 @@ def test_a_known_plan_at_or_above_the_target_replaces_it():
     assert _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [990.0, 950.0]) == 990.0
     below = _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [950.0])
     assert 975.0 < below < 976.0
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "sample.yaml"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the shipped scenarios/sample.yaml is missing")
+def test_three_questions_from_the_bound_then_the_cluster_rule():
+    # sample.yaml's optimum is nine steps below its bound: three "no"s, each one step down,
+    # then the cluster rule's target (the best known plan) is reached at once. Asked one step
+    # at a time all the way, the eight-question cap sent it to the plain MIP instead.
+    problem = load_problem(SAMPLE)
+    result = solve(problem, SolveParams(engine="fast", time_limit=60))
+    assert result.status is Status.OPTIMAL and result.objective == 91_980
+    run = result.stats.get("leaf") or result.stats["level1"]
+    assert [t["target"] for t in run["tries"]] == [92_070, 92_060, 92_050, 91_980]
+    assert [t["status"] for t in run["tries"]][-1] == "optimal"
+    assert "levels23" in result.stats  # not the plain MIP's fallback
