@@ -92,7 +92,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "sample.yaml"
 
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the shipped scenarios/sample.yaml is missing")
-def test_three_questions_from_the_bound_then_the_cluster_rule():
+def test_three_questions_from_the_bound_then_the_finder_then_the_cluster_rule():
     # sample.yaml's optimum is nine steps below its bound: three "no"s, each one step down,
     # then the cluster rule's target (the best known plan) is reached at once. Asked one step
     # at a time all the way, the eight-question cap sent it to the plain MIP instead.
@@ -102,4 +102,7 @@ def test_three_questions_from_the_bound_then_the_cluster_rule():
     run = result.stats.get("leaf") or result.stats["level1"]
     assert [t["target"] for t in run["tries"]] == [92_070, 92_060, 92_050, 91_980]
     assert [t["status"] for t in run["tries"]][-1] == "optimal"
+    # After the descent, one look for a plan at the ceiling (three "no"s: 92,040) in the
+    # finder's smaller MIP; there is none, and the cluster rule takes over.
+    assert run["finder"]["target"] == 92_040
     assert "levels23" in result.stats  # not the plain MIP's fallback

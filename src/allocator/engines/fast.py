@@ -36,11 +36,12 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
 
 Each small MIP asks "is there a plan scoring at least ``T``?". With integral scores the first
 ``T`` is the bound itself, and each "no" lowers it a step (two where the small MIP's own bound
-points there), for :data:`_DESCENT` questions; after them, and without steps, ``T`` stops just
-short of the next cluster of reduced costs (:func:`_target`). The rows are tightened against
-``T`` as the columns are (:func:`_tightened_rows`: a row whose slack would cost more than the
-room is held at its bound), and a small MIP stops as soon as its bound is below ``T``: the
-answer is then no. When time runs out the best plan is returned with the proven bound
+points there), for :data:`_DESCENT` questions. A plan at the ceiling they leave would be
+optimal, and one smaller MIP looks for it (:func:`_finder`: only the columns that lose less
+than half a step). After that, and without steps, ``T`` stops just short of the next cluster of
+reduced costs (:func:`_target`). The rows are tightened against ``T`` as the columns are
+(:func:`_tightened_rows`: a row whose slack would cost more than the room is held at its
+bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
@@ -396,6 +397,26 @@ def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | Non
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
                                     levels=1, options=_MIP_OPTIONS, stop_below=stop_below)
     return out.first
+
+
+def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, target: float,
+            step: float, margin: float, deadline: float, workers: int, seed: int
+            ) -> tuple[highs_engine.LevelOutcome, np.ndarray, int]:
+    """Look for a plan of at least ``target`` among the columns that lose less than half a score
+    step against ``L(π)``, with the rows of the question at ``target`` (``tightened``). A
+    heuristic: the plans it holds are some of the question's (its columns, those rows). Returns
+    the MIP's outcome, its columns and how many are free.
+
+    Where the optimum lies a few steps below the LP bound, its loss is mostly rows' slack (places
+    left empty, an envelope not quite spent), not columns': ``hcmc-2023``'s optimum loses 28.5
+    of its 33.3 points in four rows and 4.7 in one column. The question at that score frees
+    every column that loses less than 33.3 (99,399) and finds the optimum at 84-96 s; with the
+    columns held to half a step (50,412 free) HiGHS finds it in 14-36 s (seeds 0-2).
+    """
+    cols, bounds = _fixings(model, d, step / 2 + margin)
+    sub, _ = _restrict(tightened, a, cols, bounds)
+    out = _mip(sub, sub.score, step, None, deadline, workers, seed, stop_below=target)
+    return out, cols, int(np.sum(bounds[0] < bounds[1]))
 
 
 # Questions asked from the bound down (level 1, integral scores) before the cluster rule
@@ -783,6 +804,24 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                     target = best[0] + step
                 continue
             if integral and len(tries) == _DESCENT:
+                # After the descent a plan at the ceiling is optimal: one look for it in a
+                # smaller MIP (_finder), then the cluster rule from here on.
+                ts = time.perf_counter()
+                c_room = raw_bound - ceiling + margin
+                found, found_cols, free = _finder(
+                    model, a, _tightened_rows(model, a, pi, c_room), d, ceiling, step, margin,
+                    deadline, workers, seed)
+                stats["finder"] = {"target": float(ceiling), "free": free,
+                                   "status": found.status, "s": round(time.perf_counter() - ts, 3)}
+                log.info("level 1 finder: %s", stats["finder"])
+                if found.values is not None:
+                    z_f = float(round(float(np.dot(model.score[found_cols], found.values))))
+                    if best is None or z_f > best[0]:
+                        best = (z_f, np.zeros(model.n_cols))
+                        best[1][found_cols] = found.values
+                if best is not None and best[0] >= ceiling:
+                    proven = True  # no plan scores a step more than the best one
+                    break
                 target = min(ceiling, next_target(attempt))  # the cluster rule from here on
             elif first.status == "optimal" and best is not None:
                 # Is there a plan a step better than the best one? (Without steps: a plan at
