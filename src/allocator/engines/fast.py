@@ -41,7 +41,10 @@ optimal, and one smaller MIP looks for it (:func:`_finder`: only the columns tha
 than half a step). After that, and without steps, ``T`` stops just short of the next cluster of
 reduced costs (:func:`_target`). The rows are tightened against ``T`` as the columns are
 (:func:`_tightened_rows`: a row whose slack would cost more than the room is held at its
-bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no. When time runs out the best plan is returned with the proven bound
+bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no.
+HiGHS solves each with its interchangeable people merged into counts
+(:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is what lets
+the bound move. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
@@ -57,6 +60,7 @@ import numpy as np
 
 from allocator.engines import highs as highs_engine
 from allocator.engines import lagrangian
+from allocator.engines.aggregate import aggregate
 from allocator.engines.greedy import greedy_plan
 from allocator.engines.model import LinearModel, build_model
 from allocator.engines.sparse import Csr
@@ -389,14 +393,32 @@ _MIP_OPTIONS = {"mip_allow_restart": False}
 
 
 def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
-         deadline: float, workers: int, seed: int,
-         stop_below: float | None = None) -> highs_engine.LevelOutcome:
+         deadline: float, workers: int, seed: int, stop_below: float | None = None,
+         child: bool | None = None) -> highs_engine.LevelOutcome:
     """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; stop once its bound is
-    below ``stop_below``."""
+    below ``stop_below``; ``child``: see :func:`allocator.engines.highs.solve_levels`."""
     one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
-                                    levels=1, options=_MIP_OPTIONS, stop_below=stop_below)
+                                    levels=1, options=_MIP_OPTIONS, stop_below=stop_below,
+                                    child=child)
     return out.first
+
+
+def _question(model: LinearModel, a: Csr, step: float, deadline: float, workers: int,
+              seed: int, target: float) -> highs_engine.LevelOutcome:
+    """Level 1's question on a small MIP, "is there a plan of at least ``target``?": the MIP
+    with its interchangeable people merged (:mod:`allocator.engines.aggregate`), stopped once
+    its bound is below ``target``; the plan it finds in the small MIP's columns."""
+    merged = aggregate(model, a)
+    if merged is None:
+        return _mip(model, model.score, step, None, deadline, workers, seed, stop_below=target)
+    # Merged, a city-size MIP falls below the child process's size; it stays there all the
+    # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4).
+    out = _mip(merged.model, merged.model.score, step, None, deadline, workers, seed,
+               stop_below=target, child=model.n_cols >= highs_engine.CHILD_COLUMNS)
+    if out.values is None:
+        return out
+    return replace(out, values=merged.expand(out.values))
 
 
 def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, target: float,
@@ -414,8 +436,8 @@ def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, t
     columns held to half a step (50,412 free) HiGHS finds it in 14-36 s (seeds 0-2).
     """
     cols, bounds = _fixings(model, d, step / 2 + margin)
-    sub, _ = _restrict(tightened, a, cols, bounds)
-    out = _mip(sub, sub.score, step, None, deadline, workers, seed, stop_below=target)
+    sub, sub_a = _restrict(tightened, a, cols, bounds)
+    out = _question(sub, sub_a, step, deadline, workers, seed, target)
     return out, cols, int(np.sum(bounds[0] < bounds[1]))
 
 
@@ -765,11 +787,11 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     while not proven and time.perf_counter() < deadline:
         room = raw_bound - target + margin
         cols, bounds = _fixings(model, d, room)
-        sub, _ = _restrict(_tightened_rows(model, a, pi, room), a, cols, bounds)
+        sub, sub_a = _restrict(_tightened_rows(model, a, pi, room), a, cols, bounds)
         ts = time.perf_counter()
         # No MIP start (see _exact_level); ``best`` is kept here. Once the small MIP's bound
         # is below the target, the answer is no: it stops there.
-        first = _mip(sub, sub.score, step, None, deadline, workers, seed, stop_below=target)
+        first = _question(sub, sub_a, step, deadline, workers, seed, target)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         log.info("level 1 try: %s", tries[-1])

@@ -230,15 +230,17 @@ _GRACE_S = 1.0  # how long past the deadline a child may take to stop by itself
 def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
                  deadline: float | None = None, levels: int = 3,
-                 options: Options | None = None, stop_below: float | None = None) -> Levels:
+                 options: Options | None = None, stop_below: float | None = None,
+                 child: bool | None = None) -> Levels:
     """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
     them), on ``model``'s arrays; back by ``deadline`` at the latest. ``options``: HiGHS
     options on top of this module's. ``stop_below``: stop as soon as the score's proven bound
-    is below it (the question was only whether a plan reaches it)."""
+    is below it (the question was only whether a plan reaches it). ``child``: solve in a child
+    process (``None``: from :data:`CHILD_COLUMNS` columns on)."""
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
-    if model.n_cols >= CHILD_COLUMNS:
+    if child if child is not None else model.n_cols >= CHILD_COLUMNS:
         return _in_child(model, workers, seed, start, deadline, levels, options, stop_below)
     return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop_below)
 
