@@ -92,14 +92,14 @@ def test_the_merged_model_holds_the_same_plans(person_lower):
     model, a = _model(person_lower)
     merged = aggregate(model, a)
     assert merged is not None
-    # Three classes (people 0-2; 3; 4), each with a count column per programme (up to the
-    # class's size), a row, and a link to programme A's run variable.
-    assert len(merged.kept) == 0 and list(merged.rest) == [10]
-    assert merged.model.n_cols == 3 * 2 + 1
-    assert sorted(merged.model.col_upper[:6]) == [1, 1, 1, 1, 3, 3]
-    assert merged.model.row_family.count("class") == 3
-    assert merged.model.row_family.count("run_link") == 3
-    assert merged.model.row_family.count("person") == 0
+    # People 0-2 become one class: a count column per programme (up to 3 each), a row, and a
+    # link to programme A's run variable. People 3 and 4 keep their pairs, rows and links.
+    assert list(merged.kept) == [6, 7, 8, 9] and list(merged.rest) == [10]
+    assert merged.model.n_cols == 4 + 2 + 1
+    assert list(merged.model.col_upper[4:6]) == [3, 3]
+    assert merged.model.row_family.count("class") == 1
+    assert merged.model.row_family.count("run_link") == 2 + 1
+    assert merged.model.row_family.count("person") == 2
     m_a = Csr.of_model(merged.model)
     seen = set()
     for z in _points(merged.model, m_a):

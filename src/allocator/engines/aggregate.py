@@ -15,8 +15,8 @@ does not move. Merged, seed 2's question "a plan of 3,711,930?" goes from 54,550
 15,300 and HiGHS answers it in 0.7 s instead of 158–195 s (generated city, 2 CPUs).
 
 People are merged only when every free pair is binary and none of their pairs is fixed at a
-non-zero value; the others keep their columns. Rows private to one person (``short_term_once``)
-name that person's row, so such a person is a class of one.
+non-zero value, and only with someone alike; the others keep their columns. Rows private to
+one person (``short_term_once``) name that person's row, so such a person stays as they are.
 """
 
 from __future__ import annotations
@@ -133,6 +133,14 @@ def aggregate(model: LinearModel, a: Csr) -> Aggregated | None:
     klass = klass.ravel()
     if len(size) == len(people):
         return None  # no two people alike
+    # A class of one stays as it is: only people with someone alike are merged.
+    alike = size[klass] > 1
+    cols = cols[alike[who]]
+    slot = slot[alike[who]]
+    people, n_free = people[alike], n_free[alike]
+    klass = np.unique(klass[alike], return_inverse=True)[1].ravel()
+    size = np.bincount(klass)
+    who = np.repeat(np.arange(len(people)), n_free)
 
     # The pair columns of each class, one row per person (people in their row order).
     n_class = len(size)
