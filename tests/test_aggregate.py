@@ -19,8 +19,8 @@ from allocator.engines import fast
 from allocator.engines.aggregate import aggregate
 from allocator.engines.model import LinearModel
 from allocator.engines.sparse import Csr
-from allocator.result import Status
 from allocator.problem import load_problem
+from allocator.result import Status
 from allocator.solve import SolveParams, solve
 
 INF = np.inf

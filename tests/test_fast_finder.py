@@ -12,12 +12,11 @@ import itertools
 import time
 
 import numpy as np
-from test_fast_rows import _feasible, _lp_duals, _model
+from test_fast_rows import _feasible, _lp_duals, _model, _random_rows
 
 from allocator.engines import fast
 from allocator.engines.fast import _finder, _tightened_rows, lagrangian_bound
 
-INF = np.inf
 STEP = 10.0
 
 
@@ -26,11 +25,7 @@ def _check(seed: int) -> tuple[int, int]:
     columns (each found) and how many had plans only outside them."""
     rng = np.random.default_rng(seed)
     n, m = 10, 6
-    rows = [{int(j): float(rng.integers(1, 6)) * (2 if i % 3 == 0 else 1)
-             for j in rng.choice(n, size=int(rng.integers(2, 6)), replace=False)}
-            for i in range(m)]
-    upper = [float(sum(r.values()) // 2) for r in rows]
-    lower = [-INF if i % 2 else 1.0 for i in range(m)]
+    rows, lower, upper = _random_rows(rng, n, m)
     score = rng.integers(0, 5, n).astype(float) * STEP + rng.integers(0, 2, n) * 2 * STEP
     model, a = _model(rows, lower, upper, n, score=score)
     pi = _lp_duals(model, score)

@@ -83,16 +83,24 @@ def _lp_duals(model: LinearModel, score: np.ndarray) -> np.ndarray:
     return np.array(h.getSolution().row_dual)
 
 
-def _cut_off(seed: int) -> int:
-    """Checks every plan of one random model against every target; returns how many plans
-    below a target the tightening cut off."""
-    rng = np.random.default_rng(seed)
-    n, m = 10, 6
+def _random_rows(rng: np.random.Generator, n: int, m: int
+                 ) -> tuple[list[dict[int, float]], list[float], list[float]]:
+    """``m`` random rows over ``n`` binary columns (whole coefficients, some rows even), with
+    their lower and upper bounds."""
     rows = [{int(j): float(rng.integers(1, 6)) * (2 if i % 3 == 0 else 1)
              for j in rng.choice(n, size=int(rng.integers(2, 6)), replace=False)}
             for i in range(m)]
     upper = [float(sum(r.values()) // 2) for r in rows]
     lower = [-INF if i % 2 else 1.0 for i in range(m)]
+    return rows, lower, upper
+
+
+def _cut_off(seed: int) -> int:
+    """Checks every plan of one random model against every target; returns how many plans
+    below a target the tightening cut off."""
+    rng = np.random.default_rng(seed)
+    n, m = 10, 6
+    rows, lower, upper = _random_rows(rng, n, m)
     score = rng.integers(0, 5, n).astype(float) * 10
     model, a = _model(rows, lower, upper, n, score=score)
     # The bound and the tightening hold for any duals; the LP's make the room small.
