@@ -38,12 +38,12 @@ Each small MIP asks "is there a plan scoring at least ``T``?". With integral sco
 ``T`` is the bound itself, and each "no" lowers it a step, for :data:`_DESCENT` questions. A
 plan at the ceiling they leave would be optimal, and one smaller MIP looks for it
 (:func:`_finder`: only the columns that lose less than half a step). After that, and without
-steps, ``T`` stops just short of the next cluster of reduced costs (:func:`_target`). The rows are tightened against ``T`` as the columns are
-(:func:`_tightened_rows`: a row whose slack would cost more than the room is held at its
-bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no.
-HiGHS solves each with its interchangeable people merged into counts
-(:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is what lets
-the bound move. When time runs out the best plan is returned with the proven bound
+steps, ``T`` stops just short of the next cluster of reduced costs (:func:`_target`). The rows
+are tightened against ``T`` as the columns are (:func:`_tightened_rows`: a row whose slack
+would cost more than the room is held at its bound), and a small MIP stops as soon as its bound
+is below ``T``: the answer is then no. HiGHS solves each with its interchangeable people merged
+into counts (:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is
+what lets the bound move. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
