@@ -767,16 +767,11 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
 
     attempt = 0
     # Level 1's questions, "is there a plan scoring at least T?", go down from the bound a score
-    # step at a time (with integral scores; _DESCENT of them, then the cluster rule): the
-    # highest T leaves the smallest MIP and, with the rows tightened against it
-    # (_tightened_rows), the strongest one. Generated city, 60 s,
-    # HiGHS seeds 0 and 1, against the cluster rule (_target) alone: seed 3 proven optimal at its
-    # bound (3,704,430) in 33 s with seed 0 (before: 3,704,340, unproven even at 300 s); seed 2
-    # 3,711,920 against 3,711,840 (its optimum: the first question alone proves it in 195 s
-    # with HiGHS seed 1, not in 240 s with seed 0);
-    # seeds 0 and 4 a step lower in bound. The shipped hcmc-2023 (optimum 3,729,610, three steps
-    # below its bound) takes three "no"s of 11-23 s each: no longer proven at 60 s (it is with
-    # a 150 s limit, after 140 s).
+    # step at a time (with integral scores; _DESCENT of them, then the finder at the ceiling,
+    # then the cluster rule): the highest T leaves the smallest MIP and, with the rows tightened
+    # against it (_tightened_rows), the strongest one; merged (_question), each takes 0.3-3 s
+    # at city size. Generated city at 60 s, every seed 0-4 proven; hcmc-2023 (optimum three
+    # steps below its bound) in 10 s: three "no"s, then the finder.
     target = bound if integral else next_target(attempt)
     proven = best is not None and best[0] >= bound - 1e-6  # the plan reaches the bound
     sub_bound = None
