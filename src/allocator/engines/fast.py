@@ -685,6 +685,19 @@ def _price(problem: ProblemData, model: LinearModel, gain: np.ndarray) -> np.nda
     return np.concatenate([np.sort(picked), new[new >= model.n_x]])
 
 
+def _better(model: LinearModel, best: tuple[float, np.ndarray] | None, cols: np.ndarray,
+            values: np.ndarray | None) -> tuple[float, np.ndarray] | None:
+    """``best``, or the plan ``values`` on the columns ``cols`` (the others at 0) with its
+    score when that is higher."""
+    if values is None:
+        return best
+    full = np.zeros(model.n_cols)
+    full[cols] = values
+    z = float(np.dot(model.score, full))
+    z = float(round(z)) if model.integral_score else z
+    return (z, full) if best is None or z > best[0] else best
+
+
 @dataclass
 class _Level1Run:
     """The outcome of :func:`_level1` on one model (the whole problem, or a branching leaf)."""
@@ -747,12 +760,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         sup_model, _ = _restrict(model, a, support)
         sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
         heur = _mip(sup_model, sup_model.score, step, None, sup_limit, workers, seed)
-        if heur.values is not None:
-            z_h = float(np.dot(sup_model.score, heur.values))
-            z_h = float(round(z_h)) if integral else z_h
-            full = np.zeros(model.n_cols)
-            full[support] = heur.values
-            best = (z_h, full)
+        best = _better(model, None, support, heur.values)
         stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
                                 "objective": best[0] if best else None,
                                 "s": round(time.perf_counter() - ts, 3)}
@@ -789,13 +797,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         log.info("level 1 try: %s", tries[-1])
-        if first.values is not None:
-            z1 = float(np.dot(sub.score, first.values))
-            z1 = float(round(z1)) if integral else z1
-            if best is None or z1 > best[0]:
-                full = np.zeros(model.n_cols)
-                full[cols] = first.values
-                best = (z1, full)
+        best = _better(model, best, cols, first.values)
         if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
             proven = True
             break
@@ -831,11 +833,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                 stats["finder"] = {"target": float(ceiling), "free": free,
                                    "status": found.status, "s": round(time.perf_counter() - ts, 3)}
                 log.info("level 1 finder: %s", stats["finder"])
-                if found.values is not None:
-                    z_f = float(round(float(np.dot(model.score[found_cols], found.values))))
-                    if best is None or z_f > best[0]:
-                        best = (z_f, np.zeros(model.n_cols))
-                        best[1][found_cols] = found.values
+                best = _better(model, best, found_cols, found.values)
                 if best is not None and best[0] >= ceiling:
                     proven = True  # no plan scores a step more than the best one
                     break

@@ -240,7 +240,7 @@ def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
-    if child if child is not None else model.n_cols >= CHILD_COLUMNS:
+    if model.n_cols >= CHILD_COLUMNS if child is None else child:
         return _in_child(model, workers, seed, start, deadline, levels, options, stop_below)
     return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop_below)
 
