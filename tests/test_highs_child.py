@@ -90,9 +90,36 @@ def test_a_mip_stops_once_its_bound_is_below_the_question(monkeypatch: pytest.Mo
     optimum = float(np.dot(model.score, plain.values))
     assert lp > optimum + 200  # 21,885 and 22,175.3
     question = (optimum + lp) / 2
-    above = highs.solve_levels(model, 30.0, 1, 0, levels=1, stop_below=question)
+    above = highs.solve_levels(model, 30.0, 1, 0, levels=1,
+                               stop=highs.StopWhen(bound_below=question))
     assert above.first.status == "feasible"
     assert above.first.bound is not None and optimum <= above.first.bound < question
-    below = highs.solve_levels(model, 30.0, 1, 0, levels=1, stop_below=optimum - 1)
+    below = highs.solve_levels(model, 30.0, 1, 0, levels=1,
+                               stop=highs.StopWhen(bound_below=optimum - 1))
     assert below.first.status == "optimal" and below.values is not None
     assert np.dot(model.score, below.values) == optimum
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_a_mip_stops_at_a_plan_that_reaches_the_question(monkeypatch: pytest.MonkeyPatch,
+                                                         child: bool) -> None:
+    # "Is there a plan scoring at least T?" where T is known to be the best possible: the first
+    # plan that reaches T is the answer, and the MIP stops there, unproven. Above the optimum
+    # it changes nothing.
+    model = knapsacks(60, 8, seed=3)
+    if child:
+        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
+    plain = highs.solve_levels(model, 30.0, 1, 0, levels=1)
+    assert plain.first.status == "optimal" and plain.values is not None
+    optimum = float(np.dot(model.score, plain.values))
+    low = optimum - 2_000  # a plan this good comes long before the proof
+    early = highs.solve_levels(model, 30.0, 1, 0, levels=1,
+                               stop=highs.StopWhen(plan_reaches=low))
+    assert early.first.status == "feasible" and early.values is not None
+    reached = float(np.dot(model.score, early.values))
+    assert low <= reached <= optimum
+    assert early.first.bound is not None and early.first.bound >= optimum
+    high = highs.solve_levels(model, 30.0, 1, 0, levels=1,
+                              stop=highs.StopWhen(plan_reaches=optimum + 1))
+    assert high.first.status == "optimal" and high.values is not None
+    assert np.dot(model.score, high.values) == optimum

@@ -61,6 +61,7 @@ from allocator.engines import highs as highs_engine
 from allocator.engines import lagrangian
 from allocator.engines.aggregate import aggregate
 from allocator.engines.greedy import greedy_plan
+from allocator.engines.highs import StopWhen
 from allocator.engines.model import LinearModel, build_model
 from allocator.engines.sparse import Csr
 from allocator.problem import ProblemData
@@ -392,34 +393,33 @@ _MIP_OPTIONS = {"mip_allow_restart": False}
 
 
 def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
-         deadline: float, workers: int, seed: int, stop_below: float | None = None,
+         deadline: float, workers: int, seed: int, stop: StopWhen | None = None,
          child: bool | None = None) -> highs_engine.LevelOutcome:
-    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; stop once its bound is
-    below ``stop_below``; ``child``: see :func:`allocator.engines.highs.solve_levels`."""
+    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; ``stop``, ``child``: see
+    :func:`allocator.engines.highs.solve_levels`."""
     one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
-                                    levels=1, options=_MIP_OPTIONS, stop_below=stop_below,
-                                    child=child)
+                                    levels=1, options=_MIP_OPTIONS, stop=stop, child=child)
     return out.first
 
 
 def _merged_mip(model: LinearModel, a: Csr, step: float, deadline: float, workers: int,
-                seed: int, stop_below: float | None = None) -> highs_engine.LevelOutcome:
+                seed: int, stop: StopWhen | None = None) -> highs_engine.LevelOutcome:
     """Level 1's score on a small MIP, with its interchangeable people merged
-    (:mod:`allocator.engines.aggregate`): stopped once its bound is below ``stop_below``; the
+    (:mod:`allocator.engines.aggregate`); ``stop``: see :func:`_mip`. Returns the
     plan it finds in the small MIP's columns.
 
-    Level 1's questions ("is there a plan of at least ``T``?") and the support MIP both run
-    here. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns instead
-    of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s, by
-    HiGHS's path)."""
+    Level 1's questions ("is there a plan of at least ``T``?"), the finder and the support MIP
+    all run here. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
+    instead of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s,
+    by HiGHS's path)."""
     merged = aggregate(model, a)
     if merged is None:
-        return _mip(model, model.score, step, None, deadline, workers, seed, stop_below=stop_below)
+        return _mip(model, model.score, step, None, deadline, workers, seed, stop)
     # Merged, a city-size MIP falls below the child process's size; it stays there all the
     # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4).
-    out = _mip(merged.model, merged.model.score, step, None, deadline, workers, seed,
-               stop_below=stop_below, child=model.n_cols >= highs_engine.CHILD_COLUMNS)
+    out = _mip(merged.model, merged.model.score, step, None, deadline, workers, seed, stop,
+               child=model.n_cols >= highs_engine.CHILD_COLUMNS)
     if out.values is None:
         return out
     return replace(out, values=merged.expand(out.values))
@@ -429,9 +429,9 @@ def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, t
             step: float, margin: float, deadline: float, workers: int, seed: int
             ) -> tuple[highs_engine.LevelOutcome, np.ndarray, int]:
     """Look for a plan of at least ``target`` among the columns that lose less than half a score
-    step against ``L(π)``, with the rows of the question at ``target`` (``tightened``). A
-    heuristic: the plans it holds are some of the question's (its columns, those rows). Returns
-    the MIP's outcome, its columns and how many are free.
+    step against ``L(π)``, with the rows of the question at ``target`` (``tightened``); stop at
+    the first one. A heuristic: the plans it holds are some of the question's (its columns,
+    those rows). Returns the MIP's outcome, its columns and how many are free.
 
     Where the optimum lies a few steps below the LP bound, its loss is mostly rows' slack (places
     left empty, an envelope not quite spent), not columns': ``hcmc-2023``'s optimum loses 28.5
@@ -441,7 +441,8 @@ def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, t
     """
     cols, bounds = _fixings(model, d, step / 2 + margin)
     sub, sub_a = _restrict(tightened, a, cols, bounds)
-    out = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop_below=target)
+    out = _merged_mip(sub, sub_a, step, deadline, workers, seed,
+                      StopWhen(bound_below=target, plan_reaches=target))
     return out, cols, int(np.sum(bounds[0] < bounds[1]))
 
 
@@ -797,13 +798,18 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         sub, sub_a = _restrict(_tightened_rows(model, a, pi, room), a, cols, bounds)
         ts = time.perf_counter()
         # No MIP start (see _exact_level); ``best`` is kept here. Once the small MIP's bound
-        # is below the target, the answer is no: it stops there.
-        first = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop_below=target)
+        # is below the target the answer is no; at the ceiling (a proven bound: integral
+        # scores), a plan that reaches it is optimal. Either way it stops there.
+        at_ceiling = integral and target >= ceiling
+        stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)
+        first = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         log.info("level 1 try: %s", tries[-1])
         best = _better(model, best, cols, first.values)
-        if first.status == "optimal" and best is not None and best[0] >= target - 1e-6:
+        tries[-1]["best"] = best[0] if best is not None else None
+        if best is not None and (at_ceiling and best[0] >= target or
+                                 first.status == "optimal" and best[0] >= target - 1e-6):
             proven = True
             break
         answered = first.status in ("optimal", "infeasible") or \
@@ -818,14 +824,11 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                 proven = True  # no plan scores a step more than the best one
                 break
             if integral and len(tries) < _DESCENT:
-                # The next question: the ceiling, never at or below a known plan (then "is
-                # there a better one?"). Not lower where the small MIP's own bound points: with
-                # people merged each step costs 1-3 s, and a question two steps down is a
-                # bigger MIP (hcmc-2023: 44.4 s with the jump, 10.0 s without; city seed 0
-                # 31.8 s against 16.4 s).
+                # The next question: the ceiling (no known plan reaches it). Not lower where
+                # the small MIP's own bound points: with people merged each step costs 1-3 s,
+                # and a question two steps down is a bigger MIP (hcmc-2023: 44.4 s with the
+                # jump, 10.0 s without; city seed 0 31.8 s against 16.4 s).
                 target = ceiling
-                if best is not None and best[0] >= target:
-                    target = best[0] + step
                 continue
             if integral and len(tries) == _DESCENT:
                 # After the descent a plan at the ceiling is optimal: one look for it in a

@@ -27,6 +27,12 @@ if TYPE_CHECKING:  # imported in solve(): the child process (highs_child) needs 
     from allocator.result import Result
 
 NAME = "highs"
+
+
+def _tol(value: float) -> float:
+    """How close two scores must be to count as equal (HiGHS's values carry rounding errors)."""
+    return 1e-9 * (1 + abs(value))
+
 _MS = highspy.HighsModelStatus
 
 
@@ -36,6 +42,16 @@ class LevelOutcome:
     values: np.ndarray | None
     objective: float | None
     bound: float | None
+
+
+@dataclass(frozen=True)
+class StopWhen:
+    """When a maximising MIP may stop before proving its optimum: once its bound is below
+    ``bound_below`` (no plan reaches that score), or once a plan reaches ``plan_reaches`` (a
+    plan that good is all the caller needs)."""
+
+    bound_below: float | None = None
+    plan_reaches: float | None = None
 
 
 @contextmanager
@@ -147,9 +163,9 @@ def _watch(h: highspy.Highs, sink: _Sink) -> None:
     h.cbMipImprovingSolution.subscribe(on_improving)
 
 
-def run_until(h: highspy.Highs, deadline: float, stop_below: float | None = None) -> None:
+def run_until(h: highspy.Highs, deadline: float, stop: StopWhen | None = None) -> None:
     """``h.run()``, asked to stop at ``deadline`` (``time.perf_counter()``) or, for a MIP that
-    maximises, as soon as its proven bound is below ``stop_below``.
+    maximises, as soon as ``stop`` says it may.
 
     Besides HiGHS's ``time_limit``, every interrupt callback (simplex iterations, IPM, MIP)
     checks the wall clock. Some of HiGHS's root-node heuristics check neither (a city-size root
@@ -160,33 +176,39 @@ def run_until(h: highspy.Highs, deadline: float, stop_below: float | None = None
     h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.perf_counter()))
     state = getattr(h, "_allocator_deadline", None)
     if state is None:
-        state = {"deadline": deadline, "stop_below": None}
+        state = {"deadline": deadline, "stop": None}
 
         def check(event: object) -> None:
             if time.perf_counter() > state["deadline"]:
                 event.interrupt()  # type: ignore[attr-defined]
 
-        def check_bound(event: object) -> None:
-            below = state["stop_below"]
-            if below is not None and \
-                    event.data_out.mip_dual_bound < below:  # type: ignore[attr-defined]
+        def check_stop(event: object) -> None:
+            when = state["stop"]
+            if when is None:
+                return
+            data = event.data_out  # type: ignore[attr-defined]
+            below, reaches = when.bound_below, when.plan_reaches
+            # Both with a tolerance that errs towards going on: a bound a rounding error
+            # below the value still counts as reaching it.
+            if reaches is not None and data.mip_primal_bound >= reaches - _tol(reaches) or \
+                    below is not None and data.mip_dual_bound < below - _tol(below):
                 event.interrupt()  # type: ignore[attr-defined]
 
         for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
             callback.subscribe(check)
-        h.cbMipInterrupt.subscribe(check_bound)
+        h.cbMipInterrupt.subscribe(check_stop)
         h._allocator_deadline = state  # type: ignore[attr-defined]
     state["deadline"] = deadline
-    state["stop_below"] = stop_below
+    state["stop"] = stop
     h.run()
 
 
 def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, deadline: float,
                step: float, start: np.ndarray | None,
-               stop_below: float | None = None) -> LevelOutcome:
+               stop: StopWhen | None = None) -> LevelOutcome:
     """One level; ``step``: every plan's objective is a multiple of it (0: not integral);
-    ``stop_below``: see :func:`run_until` (the outcome is then ``feasible`` or ``none``, with
-    the bound that fell below it)."""
+    ``stop``: see :func:`run_until` (stopped early, the outcome is ``feasible`` or ``none``,
+    with the bound at that point)."""
     n = len(objective)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(float))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -197,7 +219,7 @@ def _run_level(h: highspy.Highs, objective: np.ndarray, maximise: bool, deadline
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
-    run_until(h, deadline, stop_below)
+    run_until(h, deadline, stop)
     status = h.getModelStatus()
     info = h.getInfo()
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -230,24 +252,24 @@ _GRACE_S = 1.0  # how long past the deadline a child may take to stop by itself
 def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
                  deadline: float | None = None, levels: int = 3,
-                 options: Options | None = None, stop_below: float | None = None,
+                 options: Options | None = None, stop: StopWhen | None = None,
                  child: bool | None = None) -> Levels:
     """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
     them), on ``model``'s arrays; back by ``deadline`` at the latest. ``options``: HiGHS
-    options on top of this module's. ``stop_below``: stop as soon as the score's proven bound
-    is below it (the question was only whether a plan reaches it). ``child``: solve in a child
+    options on top of this module's. ``stop``: when the score's level may stop early (the
+    question was only whether a plan reaches a score). ``child``: solve in a child
     process (``None``: from :data:`CHILD_COLUMNS` columns on)."""
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
     if model.n_cols >= CHILD_COLUMNS if child is None else child:
-        return _in_child(model, workers, seed, start, deadline, levels, options, stop_below)
-    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop_below)
+        return _in_child(model, workers, seed, start, deadline, levels, options, stop)
+    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop)
 
 
 def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
             deadline: float, levels: int, sink: _Sink, options: Options | None = None,
-            stop_below: float | None = None) -> Levels:
+            stop: StopWhen | None = None) -> Levels:
     t0 = time.perf_counter()
     if model.n_cols == 0:
         # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
@@ -259,7 +281,7 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
     h = _new_highs(model, workers, seed, options)
     _watch(h, sink)
     first = _run_level(h, model.score, True, deadline,
-                       model.score_step if model.integral_score else 0, start, stop_below)
+                       model.score_step if model.integral_score else 0, start, stop)
     statuses = [first.status]
     seconds = [time.perf_counter() - t0]
     values = first.values
@@ -292,18 +314,17 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
 def child_main(job: Connection, out: Connection) -> None:
     """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
     improving plans as they come, then the outcome."""
-    model, workers, seed, start, seconds_left, levels, options, stop_below = job.recv()
+    model, workers, seed, start, seconds_left, levels, options, stop = job.recv()
     job.close()
     deadline = time.perf_counter() + seconds_left
-    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options,
-                     stop_below)
+    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options, stop)
     out.send(("done", result))
     out.close()
 
 
 def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
               deadline: float, levels: int, options: Options | None = None,
-              stop_below: float | None = None) -> Levels:
+              stop: StopWhen | None = None) -> Levels:
     """:func:`_levels` in a child process, stopped at ``deadline`` (plus a second's grace)
     if HiGHS has not stopped by itself; the best plans it reported are kept.
 
@@ -328,7 +349,7 @@ def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | N
     bound: float | None = None
     try:
         job.send((model, workers, seed, start, max(0.01, deadline - time.perf_counter()),
-                  levels, dict(options or {}), stop_below))
+                  levels, dict(options or {}), stop))
         job.close()
         while True:
             wait = deadline + _GRACE_S - time.perf_counter()
@@ -401,4 +422,5 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                   stats=stats)
 
 
-__all__ = ["solve", "solve_levels", "run_until", "Levels", "LevelOutcome", "NAME", "INF"]
+__all__ = ["solve", "solve_levels", "run_until", "Levels", "LevelOutcome", "StopWhen", "NAME",
+           "INF"]
