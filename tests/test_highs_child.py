@@ -34,6 +34,14 @@ def knapsacks(n: int, m: int, seed: int) -> LinearModel:
         tie=np.arange(1, n + 1, dtype=float), integral_score=True, score_step=1)
 
 
+@pytest.fixture(params=[False, True], ids=["here", "in the child"])
+def child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run the test's MIPs in this process, then in a child process (the threshold lowered)."""
+    if request.param:
+        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
+    return bool(request.param)
+
+
 def test_child_process_finds_the_same_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     model = knapsacks(25, 3, seed=1)
     here = highs.solve_levels(model, 30.0, 1, 0)
@@ -61,13 +69,10 @@ def test_child_process_is_stopped_at_the_deadline(monkeypatch: pytest.MonkeyPatc
         assert out.first.bound is None or out.first.bound >= np.dot(model.score, out.values)
 
 
-@pytest.mark.parametrize("child", [False, True])
-def test_options_reach_highs_here_and_in_the_child(monkeypatch: pytest.MonkeyPatch,
-                                                   child: bool) -> None:
+@pytest.mark.usefixtures("child")
+def test_options_reach_highs_here_and_in_the_child() -> None:
     # HiGHS stops at its first improving plan when told to: "feasible", not "optimal".
     model = knapsacks(25, 3, seed=1)
-    if child:
-        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
     plain = highs.solve_levels(model, 30.0, 1, 0)
     first = highs.solve_levels(model, 30.0, 1, 0, options={"mip_max_improving_sols": 1})
     assert plain.first.status == "optimal"
@@ -75,20 +80,22 @@ def test_options_reach_highs_here_and_in_the_child(monkeypatch: pytest.MonkeyPat
     assert first.statuses == ["feasible"]
 
 
-@pytest.mark.parametrize("child", [False, True])
-def test_a_mip_stops_once_its_bound_is_below_the_question(monkeypatch: pytest.MonkeyPatch,
-                                                          child: bool) -> None:
+def optimum_of(model: LinearModel) -> float:
+    """The best score of ``model``, solved to the end."""
+    plain = highs.solve_levels(model, 30.0, 1, 0, levels=1)
+    assert plain.first.status == "optimal" and plain.values is not None
+    return float(np.dot(model.score, plain.values))
+
+
+@pytest.mark.usefixtures("child")
+def test_a_mip_stops_once_its_bound_is_below_the_question() -> None:
     # "Is there a plan scoring at least T?" is answered "no" once the bound is below T: the
     # MIP stops there instead of proving its own optimum. Below the optimum it changes nothing.
     model = knapsacks(60, 8, seed=3)
     relaxed = replace(model, integer=np.zeros(60, dtype=bool), integral_score=False)
     lp = highs.solve_levels(relaxed, 30.0, 1, 0, levels=1).first.objective
-    if child:
-        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
-    plain = highs.solve_levels(model, 30.0, 1, 0, levels=1)
-    assert plain.first.status == "optimal" and plain.values is not None and lp is not None
-    optimum = float(np.dot(model.score, plain.values))
-    assert lp > optimum + 200  # 21,885 and 22,175.3
+    optimum = optimum_of(model)
+    assert lp is not None and lp > optimum + 200  # 21,885 and 22,175.3
     question = (optimum + lp) / 2
     above = highs.solve_levels(model, 30.0, 1, 0, levels=1,
                                stop=highs.StopWhen(bound_below=question))
@@ -100,18 +107,13 @@ def test_a_mip_stops_once_its_bound_is_below_the_question(monkeypatch: pytest.Mo
     assert np.dot(model.score, below.values) == optimum
 
 
-@pytest.mark.parametrize("child", [False, True])
-def test_a_mip_stops_at_a_plan_that_reaches_the_question(monkeypatch: pytest.MonkeyPatch,
-                                                         child: bool) -> None:
+@pytest.mark.usefixtures("child")
+def test_a_mip_stops_at_a_plan_that_reaches_the_question() -> None:
     # "Is there a plan scoring at least T?" where T is known to be the best possible: the first
     # plan that reaches T is the answer, and the MIP stops there, unproven. Above the optimum
     # it changes nothing.
     model = knapsacks(60, 8, seed=3)
-    if child:
-        monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
-    plain = highs.solve_levels(model, 30.0, 1, 0, levels=1)
-    assert plain.first.status == "optimal" and plain.values is not None
-    optimum = float(np.dot(model.score, plain.values))
+    optimum = optimum_of(model)
     low = optimum - 2_000  # a plan this good comes long before the proof
     early = highs.solve_levels(model, 30.0, 1, 0, levels=1,
                                stop=highs.StopWhen(plan_reaches=low))
