@@ -14,7 +14,7 @@ import time
 import numpy as np
 from test_fast_rows import _feasible, _lp_duals, _model, _random_rows
 
-from allocator.engines import fast
+from allocator.engines import fast, highs
 from allocator.engines.fast import _finder, _tightened_rows, lagrangian_bound
 
 STEP = 10.0
@@ -64,3 +64,68 @@ def test_the_finder_frees_the_cheap_columns_and_finds_what_they_hold():
     # whose plans need a costly column (the finder is smaller than the question).
     assert sum(i for i, _ in counts) >= 20, counts
     assert sum(o for _, o in counts) >= 5, counts
+
+
+def test_the_question_with_the_finder_beside_it_answers_the_question():
+    # At the ceiling, after a "no", the engine runs the question and the finder side by side
+    # in two child processes (city size). The answer must be the question's: a plan of the
+    # target whenever one exists, the finder's plan when the finder reaches the target, and the
+    # same plan on every run.
+    by_finder = by_question = none = 0
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        n, m = 10, 6
+        rows, lower, upper = _random_rows(rng, n, m)
+        score = rng.integers(0, 5, n).astype(float) * STEP + rng.integers(0, 2, n) * 2 * STEP
+        model, a = _model(rows, lower, upper, n, score=score)
+        pi = _lp_duals(model, score)
+        bound, d = lagrangian_bound(model, a, pi, score)
+        margin = fast._margin(bound)
+        plans = [np.array(x, dtype=float) for x in itertools.product([0, 1], repeat=n)]
+        plans = [x for x in plans if _feasible(model, a, x)]
+        best = max(float(score @ x) for x in plans)
+        for target in (best + STEP, best, best - STEP, best - 2 * STEP):
+            room = bound - target + margin
+            tight = _tightened_rows(model, a, pi, room)
+            cols, bounds = fast._fixings(model, d, room)
+            runs = [fast._beside_the_finder(tight, a, cols, bounds, d, target, STEP, margin,
+                                            time.perf_counter() + 30, 0) for _ in range(2)]
+            plans_out = []
+            for out, finder_plan in runs:
+                plan = np.zeros(n)
+                if finder_plan is not None:
+                    plan[finder_plan[0]] = finder_plan[1]
+                elif out.values is not None:
+                    plan[cols] = out.values
+                plans_out.append(plan)
+                reached = (finder_plan is not None or out.values is not None) and \
+                    score @ plan >= target
+                if reached:
+                    assert _feasible(model, a, plan), (seed, target)
+                assert reached == (best >= target), (seed, target)  # the question's answer
+            assert np.array_equal(*plans_out), (seed, target)  # the same on every run
+            finder_plan = runs[0][1]
+            if finder_plan is not None:
+                by_finder += 1
+            elif best >= target:
+                by_question += 1
+            else:
+                none += 1
+    # Every case occurs: the finder's plan, the question's (the plan needs a costly column),
+    # and no plan.
+    assert by_finder and none, (by_finder, by_question, none)
+
+
+def test_the_question_waits_for_the_finder_only_when_it_says_yes():
+    def done(objective: float | None) -> highs.Levels:
+        out = highs.LevelOutcome("feasible" if objective else "none", None, objective, None)
+        return highs.Levels(out, None, [out.status], [0.0])
+
+    target = 100.0
+    assert not fast._settled(target, None, None)
+    assert fast._settled(target, None, done(100.0))  # the finder reached it: its plan
+    assert not fast._settled(target, None, done(90.0))  # the finder did not: the question
+    assert fast._settled(target, done(None), None)  # the question said no
+    assert fast._settled(target, done(90.0), None)
+    assert not fast._settled(target, done(100.0), None)  # yes: wait for the finder's plan
+    assert fast._settled(target, done(100.0), done(90.0))

@@ -37,7 +37,9 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
 Each small MIP asks "is there a plan scoring at least ``T``?". With integral scores the first
 ``T`` is the bound itself, and each "no" lowers it a step, for :data:`_DESCENT` questions. A
 plan at the ceiling they leave would be optimal, and one smaller MIP looks for it
-(:func:`_finder`: only the columns that lose less than half a step). After that, and without
+(:func:`_finder`: only the columns that lose less than half a step); at city size it also runs
+beside each question at the ceiling after a "no", on the other core (:func:`_beside_the_finder`).
+After that, and without
 steps, ``T`` stops just short of the next cluster of reduced costs (:func:`_target`). The rows
 are tightened against ``T`` as the columns are (:func:`_tightened_rows`: a row whose slack
 would cost more than the room is held at its bound), and a small MIP stops as soon as its bound
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -403,6 +406,20 @@ def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | Non
     return out.first
 
 
+def _for_highs(model: LinearModel, step: float) -> LinearModel:
+    """``model`` as level 1's MIP: its score, integral in steps of ``step`` (0: not integral)."""
+    return replace(model, integral_score=step > 0, score_step=max(1, int(step)))
+
+
+def _merged(model: LinearModel, a: Csr) -> tuple[LinearModel, Callable[[np.ndarray], np.ndarray]]:
+    """``model`` with its interchangeable people merged (:mod:`allocator.engines.aggregate`),
+    and the way from its plans back to ``model``'s columns (as it is, when no two are alike)."""
+    merged = aggregate(model, a)
+    if merged is None:
+        return model, lambda values: values
+    return merged.model, merged.expand
+
+
 def _merged_mip(model: LinearModel, a: Csr, step: float, deadline: float, workers: int,
                 seed: int, stop: StopWhen | None = None) -> highs_engine.LevelOutcome:
     """Level 1's score on a small MIP, with its interchangeable people merged
@@ -413,16 +430,14 @@ def _merged_mip(model: LinearModel, a: Csr, step: float, deadline: float, worker
     all run here. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
     instead of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s,
     by HiGHS's path)."""
-    merged = aggregate(model, a)
-    if merged is None:
-        return _mip(model, model.score, step, None, deadline, workers, seed, stop)
+    merged, expand = _merged(model, a)
     # Merged, a city-size MIP falls below the child process's size; it stays there all the
     # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4).
-    out = _mip(merged.model, merged.model.score, step, None, deadline, workers, seed, stop,
+    out = _mip(merged, merged.score, step, None, deadline, workers, seed, stop,
                child=model.n_cols >= highs_engine.CHILD_COLUMNS)
     if out.values is None:
         return out
-    return replace(out, values=merged.expand(out.values))
+    return replace(out, values=expand(out.values))
 
 
 def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, target: float,
@@ -444,6 +459,59 @@ def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, t
     out = _merged_mip(sub, sub_a, step, deadline, workers, seed,
                       StopWhen(bound_below=target, plan_reaches=target))
     return out, cols, int(np.sum(bounds[0] < bounds[1]))
+
+
+# The finder's branch-and-bound nodes beside a question (:func:`_beside_the_finder`): a count of
+# nodes, not seconds, so that whether it finds its plan does not depend on the machine's speed.
+_FINDER_NODES = 1_000
+
+
+def _reaches(target: float, out: highs_engine.Levels | None) -> bool:
+    """``out`` has a plan of at least ``target``."""
+    return out is not None and out.first.objective is not None and \
+        out.first.objective >= target - 1e-6
+
+
+def _settled(target: float, question: highs_engine.Levels | None,
+             finder: highs_engine.Levels | None) -> bool:
+    """Whether the question and the finder beside it (each ``None`` while it runs) have said
+    enough: the finder reached the target (its plan is the answer), or the question said no
+    (then so must the finder), or both are done. A question that says yes waits for the
+    finder, whose plan is preferred: which plan is kept must not depend on which ends first."""
+    return _reaches(target, finder) or \
+        (question is not None and (finder is not None or not _reaches(target, question)))
+
+
+def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.ndarray,
+                       d: np.ndarray, target: float,
+                       step: float, margin: float, deadline: float, seed: int
+                       ) -> tuple[highs_engine.LevelOutcome, tuple[np.ndarray, np.ndarray] | None]:
+    """The question at the ceiling ``target`` (its columns ``cols`` with ``bounds``, its rows
+    ``tight``) and, beside it on the other core, the finder at the same target: two child
+    processes, one thread each. Returns the question's outcome (in ``cols``) and, when the
+    finder reaches the target, its plan (columns, values), which is then the answer.
+
+    Which plan is kept does not depend on which MIP ends first: the finder's whenever it
+    reaches the target, else the question's. So the question waits for the finder when it
+    says yes first; when it says no, the finder cannot say yes (its plans are the question's)
+    and is stopped. On these MIPs one thread is about as fast as two (seed 4's question at
+    3,742,370: 7.8 s against 8.2 s; `hcmc-2023`'s "no"s 1.2 and 2.1 s against 1.0 and 2.2 s),
+    so the other core is the finder's for free."""
+    sub, sub_a = _restrict(tight, a, cols, bounds)
+    f_cols, f_bounds = _fixings(tight, d, step / 2 + margin)
+    f_sub, f_a = _restrict(tight, a, f_cols, f_bounds)
+    q_model, q_back = _merged(sub, sub_a)
+    f_model, f_back = _merged(f_sub, f_a)
+    stop = StopWhen(bound_below=target, plan_reaches=target)
+    question, finder = highs_engine.side_by_side(
+        [highs_engine.Job(_for_highs(q_model, step), 1, seed, options=_MIP_OPTIONS, stop=stop),
+         highs_engine.Job(_for_highs(f_model, step), 1, seed, stop=stop,
+                          options={**_MIP_OPTIONS, "mip_max_nodes": _FINDER_NODES})],
+        deadline, lambda results: _settled(target, *results))
+    if _reaches(target, finder) and finder.first.values is not None:
+        return finder.first, (f_cols, f_back(finder.first.values))
+    out = question.first
+    return (out if out.values is None else replace(out, values=q_back(out.values))), None
 
 
 # Questions asked from the bound down (level 1, integral scores) before the cluster rule
@@ -795,18 +863,27 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     while not proven and time.perf_counter() < deadline:
         room = raw_bound - target + margin
         cols, bounds = _fixings(model, d, room)
-        sub, sub_a = _restrict(_tightened_rows(model, a, pi, room), a, cols, bounds)
+        tight = _tightened_rows(model, a, pi, room)
         ts = time.perf_counter()
         # No MIP start (see _exact_level); ``best`` is kept here. Once the small MIP's bound
         # is below the target the answer is no; at the ceiling (a proven bound: integral
         # scores), a plan that reaches it is optimal. Either way it stops there.
         at_ceiling = integral and target >= ceiling
-        stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)
-        first = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop)
+        finder_plan = None
+        if at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
+            # After a "no", at the ceiling: the finder beside the question.
+            first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step, margin,
+                                              deadline, seed)
+        else:
+            sub, sub_a = _restrict(tight, a, cols, bounds)
+            stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)
+            first = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
+        if finder_plan is not None:
+            tries[-1]["by"] = "finder"
         log.info("level 1 try: %s", tries[-1])
-        best = _better(model, best, cols, first.values)
+        best = _better(model, best, *(finder_plan or (cols, first.values)))
         tries[-1]["best"] = best[0] if best is not None else None
         if best is not None and (at_ceiling and best[0] >= target or
                                  first.status == "optimal" and best[0] >= target - 1e-6):

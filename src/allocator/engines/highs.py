@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -322,72 +323,139 @@ def child_main(job: Connection, out: Connection) -> None:
     out.close()
 
 
-def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-              deadline: float, levels: int, options: Options | None = None,
-              stop: StopWhen | None = None) -> Levels:
-    """:func:`_levels` in a child process, stopped at ``deadline`` (plus a second's grace)
-    if HiGHS has not stopped by itself; the best plans it reported are kept.
+@dataclass(frozen=True)
+class Job:
+    """One MIP for a child process: :func:`solve_levels`'s arguments."""
 
-    The child is a fresh interpreter running :mod:`allocator.engines.highs_child` (not
-    ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), fed through pipes.
-    """
-    t0 = time.perf_counter()
-    job_r, job_w = os.pipe()
-    out_r, out_w = os.pipe()
-    # The child imports this very package, even when it is not installed (``python cli.py``).
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    proc = subprocess.Popen([sys.executable, "-m", "allocator.engines.highs_child",
-                             str(job_r), str(out_w)], pass_fds=(job_r, out_w),
-                            stdin=subprocess.DEVNULL, env=env)
-    os.close(job_r)
-    os.close(out_w)
-    job, messages = Connection(job_w, readable=False), Connection(out_r, writable=False)
-    sink = _Sink()
-    best: dict[int, tuple[np.ndarray, float]] = {}
+    model: LinearModel
+    workers: int
+    seed: int
+    levels: int = 1
+    start: np.ndarray | None = None
+    options: Options | None = None
+    stop: StopWhen | None = None
+
+
+@dataclass
+class _Running:
+    """A job running in a child process: the process, its pipe, and what it has reported."""
+
+    proc: subprocess.Popen[bytes]
+    messages: Connection
+    t0: float
+    result: Levels | None = None
+    ended: bool = False  # done, dead or stopped: nothing more to read
+    best: dict[int, tuple[np.ndarray, float]] = field(default_factory=dict)
     bound: float | None = None
+
+    @classmethod
+    def start(cls, job: Job, deadline: float) -> _Running:
+        """A fresh interpreter running :mod:`allocator.engines.highs_child` (not
+        ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), fed the job
+        through a pipe."""
+        t0 = time.perf_counter()
+        job_r, job_w = os.pipe()
+        out_r, out_w = os.pipe()
+        # The child imports this very package, even when it is not installed (``python cli.py``).
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        proc = subprocess.Popen([sys.executable, "-m", "allocator.engines.highs_child",
+                                 str(job_r), str(out_w)], pass_fds=(job_r, out_w),
+                                stdin=subprocess.DEVNULL, env=env)
+        os.close(job_r)
+        os.close(out_w)
+        running = cls(proc, Connection(out_r, writable=False), t0)
+        with Connection(job_w, readable=False) as conn:
+            try:
+                conn.send((job.model, job.workers, job.seed, job.start,
+                           max(0.01, deadline - time.perf_counter()), job.levels,
+                           dict(job.options or {}), job.stop))
+            except (BrokenPipeError, OSError):
+                running.ended = True  # the child died at once: nothing reported
+        return running
+
+    def read(self, sink: _Sink | None) -> None:
+        """Take one message (there is one waiting, or the child has ended)."""
+        try:
+            message = self.messages.recv()
+        except (EOFError, OSError):
+            self.ended = True  # the child died: what it reported is kept
+            return
+        if message[0] == "done":
+            self.result, self.ended = message[1], True
+        elif message[0] == "progress":
+            _, best_v, self.bound = message
+            if sink is not None:
+                sink.progress(best_v if best_v is not None else np.nan,
+                              self.bound if self.bound is not None else np.nan)
+        elif message[0] == "improving":
+            _, level, values, objective = message
+            self.best[level] = (values, objective)
+
+    def end(self) -> None:
+        """Kill the child if it still runs, reap it, close the pipe."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.messages.close()
+        self.ended = True
+
+    def outcome(self) -> Levels:
+        """The child's result or, stopped (or dead) before the end, the best plans it
+        reported."""
+        if self.result is not None:
+            return self.result
+        elapsed = round(time.perf_counter() - self.t0, 3)
+        if not self.best:
+            return Levels(LevelOutcome("none", None, None, self.bound), None, ["none"],
+                          [elapsed])
+        first_values, first_obj = self.best.get(0, (None, None))
+        last = max(self.best)
+        statuses = ["optimal"] * last + ["feasible"]
+        first = LevelOutcome("optimal" if last > 0 else "feasible", first_values, first_obj,
+                             first_obj if last > 0 else self.bound)
+        return Levels(first, self.best[last][0], statuses, [elapsed])
+
+
+#: Whether the jobs still running may be stopped, given the results so far (``None``: not
+#: finished yet).
+Settled = Callable[[list["Levels | None"]], bool]
+
+
+def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Levels]:
+    """The jobs in child processes at once, each stopped at ``deadline`` (plus a second's
+    grace) if HiGHS has not stopped by itself, and all of them as soon as ``settled`` says the
+    results so far are enough. A job stopped early gives the best plans it reported. The live
+    display follows the first job."""
+    running = [_Running.start(job, deadline) for job in jobs]
+    sink = _Sink()
     try:
-        job.send((model, workers, seed, start, max(0.01, deadline - time.perf_counter()),
-                  levels, dict(options or {}), stop))
-        job.close()
-        while True:
+        while not all(r.ended for r in running):
+            if settled([r.result for r in running]):
+                break
             wait = deadline + _GRACE_S - time.perf_counter()
             if wait <= 0:
                 break
-            if not messages.poll(min(wait, 0.5)):
-                if proc.poll() is not None and not messages.poll():
-                    break
-                continue
-            message = messages.recv()
-            if message[0] == "done":
-                return message[1]
-            if message[0] == "progress":
-                _, best_v, bound = message
-                sink.progress(best_v if best_v is not None else np.nan,
-                              bound if bound is not None else np.nan)
-            elif message[0] == "improving":
-                _, level, values, objective = message
-                best[level] = (values, objective)
-    except (EOFError, BrokenPipeError, OSError):
-        pass  # the child died: what it reported is kept
+            live = [r for r in running if not r.ended]
+            ready = wait_for([r.messages for r in live], timeout=min(wait, 0.5))
+            for r in live:
+                if r.messages in ready:
+                    r.read(sink if r is running[0] else None)
+                elif r.proc.poll() is not None and not r.messages.poll():
+                    r.ended = True  # died without a word
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        for conn in (job, messages):
-            if not conn.closed:
-                conn.close()
-    # Stopped (or died) before the end: the best plans it reported.
-    elapsed = round(time.perf_counter() - t0, 3)
-    if not best:
-        return Levels(LevelOutcome("none", None, None, bound), None, ["none"], [elapsed])
-    first_values, first_obj = best.get(0, (None, None))
-    last = max(best)
-    statuses = ["optimal"] * last + ["feasible"]
-    first = LevelOutcome("optimal" if last > 0 else "feasible", first_values, first_obj,
-                         first_obj if last > 0 else bound)
-    return Levels(first, best[last][0], statuses, [elapsed])
+        for r in running:
+            r.end()
+    return [r.outcome() for r in running]
+
+
+def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
+              deadline: float, levels: int, options: Options | None = None,
+              stop: StopWhen | None = None) -> Levels:
+    """:func:`_levels` in a child process (:func:`side_by_side` with one job)."""
+    job = Job(model, workers, seed, levels, start, options, stop)
+    return side_by_side([job], deadline, lambda results: False)[0]
 
 
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
@@ -422,5 +490,5 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                   stats=stats)
 
 
-__all__ = ["solve", "solve_levels", "run_until", "Levels", "LevelOutcome", "StopWhen", "NAME",
-           "INF"]
+__all__ = ["solve", "solve_levels", "side_by_side", "run_until", "Job", "Levels", "LevelOutcome",
+           "StopWhen", "NAME", "INF"]
