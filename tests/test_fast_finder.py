@@ -16,27 +16,39 @@ from test_fast_rows import _feasible, _lp_duals, _model, _random_rows
 
 from allocator.engines import fast, highs
 from allocator.engines.fast import _finder, _tightened_rows, lagrangian_bound
+from allocator.engines.model import LinearModel
+from allocator.engines.sparse import Csr
 
 STEP = 10.0
+
+
+N = 10  # columns of the random models
+
+
+def _case(seed: int) -> tuple[LinearModel, Csr, np.ndarray, np.ndarray, float, np.ndarray,
+                               float, list[np.ndarray]]:
+    """One random model with scores in steps: the model, its matrix, scores, LP duals, the
+    bound ``L(π)``, reduced costs, the margin, and every plan (enumerated)."""
+    rng = np.random.default_rng(seed)
+    rows, lower, upper = _random_rows(rng, N, 6)
+    score = rng.integers(0, 5, N).astype(float) * STEP + rng.integers(0, 2, N) * 2 * STEP
+    model, a = _model(rows, lower, upper, N, score=score)
+    pi = _lp_duals(model, score)
+    bound, d = lagrangian_bound(model, a, pi, score)
+    plans = [np.array(x, dtype=float) for x in itertools.product([0, 1], repeat=N)]
+    plans = [x for x in plans if _feasible(model, a, x)]
+    assert plans
+    return model, a, score, pi, bound, d, fast._margin(bound), plans
 
 
 def _check(seed: int) -> tuple[int, int]:
     """Every target of one random model; returns how many targets had a plan among the finder's
     columns (each found) and how many had plans only outside them."""
-    rng = np.random.default_rng(seed)
-    n, m = 10, 6
-    rows, lower, upper = _random_rows(rng, n, m)
-    score = rng.integers(0, 5, n).astype(float) * STEP + rng.integers(0, 2, n) * 2 * STEP
-    model, a = _model(rows, lower, upper, n, score=score)
-    pi = _lp_duals(model, score)
-    bound, d = lagrangian_bound(model, a, pi, score)
-    margin = fast._margin(bound)
+    model, a, score, pi, bound, d, margin, plans = _case(seed)
+    n = N
     loss = np.abs(d) * (model.col_upper - model.col_lower)
     cheap = loss <= STEP / 2 + margin
     fixed_at = (d > 0).astype(float)  # where a costly column stays (_fixings)
-    plans = [np.array(x, dtype=float) for x in itertools.product([0, 1], repeat=n)]
-    plans = [x for x in plans if _feasible(model, a, x)]
-    assert plans
     inside = outside = 0
     for target in sorted({float(score @ x) for x in plans}):
         tight = _tightened_rows(model, a, pi, bound - target + margin)
@@ -73,16 +85,8 @@ def test_the_question_with_the_finder_beside_it_answers_the_question():
     # same plan on every run.
     by_finder = by_question = none = 0
     for seed in range(3):
-        rng = np.random.default_rng(seed)
-        n, m = 10, 6
-        rows, lower, upper = _random_rows(rng, n, m)
-        score = rng.integers(0, 5, n).astype(float) * STEP + rng.integers(0, 2, n) * 2 * STEP
-        model, a = _model(rows, lower, upper, n, score=score)
-        pi = _lp_duals(model, score)
-        bound, d = lagrangian_bound(model, a, pi, score)
-        margin = fast._margin(bound)
-        plans = [np.array(x, dtype=float) for x in itertools.product([0, 1], repeat=n)]
-        plans = [x for x in plans if _feasible(model, a, x)]
+        model, a, score, pi, bound, d, margin, plans = _case(seed)
+        n = N
         best = max(float(score @ x) for x in plans)
         for target in (best + STEP, best, best - STEP, best - 2 * STEP):
             room = bound - target + margin
