@@ -400,14 +400,15 @@ def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | Non
          child: bool | None = None) -> highs_engine.LevelOutcome:
     """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; ``stop``, ``child``: see
     :func:`allocator.engines.highs.solve_levels`."""
-    one = replace(model, score=c, integral_score=step > 0, score_step=max(1, int(step)))
+    one = _for_highs(replace(model, score=c), step)
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
                                     levels=1, options=_MIP_OPTIONS, stop=stop, child=child)
     return out.first
 
 
 def _for_highs(model: LinearModel, step: float) -> LinearModel:
-    """``model`` as level 1's MIP: its score, integral in steps of ``step`` (0: not integral)."""
+    """``model`` with its score integral in steps of ``step`` (0: not integral), as HiGHS is
+    told it."""
     return replace(model, integral_score=step > 0, score_step=max(1, int(step)))
 
 
@@ -483,8 +484,8 @@ def _settled(target: float, question: highs_engine.Levels | None,
 
 
 def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.ndarray,
-                       d: np.ndarray, target: float,
-                       step: float, margin: float, deadline: float, seed: int
+                       d: np.ndarray, target: float, step: float, margin: float,
+                       deadline: float, seed: int
                        ) -> tuple[highs_engine.LevelOutcome, tuple[np.ndarray, np.ndarray] | None]:
     """The question at the ceiling ``target`` (its columns ``cols`` with ``bounds``, its rows
     ``tight``) and, beside it on the other core, the finder at the same target: two child
@@ -872,8 +873,8 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         finder_plan = None
         if at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
             # After a "no", at the ceiling: the finder beside the question.
-            first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step, margin,
-                                              deadline, seed)
+            first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step,
+                                                    margin, deadline, seed)
         else:
             sub, sub_a = _restrict(tight, a, cols, bounds)
             stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)

@@ -189,8 +189,8 @@ def run_until(h: highspy.Highs, deadline: float, stop: StopWhen | None = None) -
                 return
             data = event.data_out  # type: ignore[attr-defined]
             below, reaches = when.bound_below, when.plan_reaches
-            # Both with a tolerance that errs towards going on: a bound a rounding error
-            # below the value still counts as reaching it.
+            # Values a rounding error apart count as equal: a plan that close below the value
+            # reaches it, and a bound that close below it has not fallen below it.
             if reaches is not None and data.mip_primal_bound >= reaches - _tol(reaches) or \
                     below is not None and data.mip_dual_bound < below - _tol(below):
                 event.interrupt()  # type: ignore[attr-defined]
