@@ -125,3 +125,15 @@ def test_a_mip_stops_at_a_plan_that_reaches_the_question() -> None:
                               stop=highs.StopWhen(plan_reaches=optimum + 1))
     assert high.first.status == "optimal" and high.values is not None
     assert np.dot(model.score, high.values) == optimum
+
+
+def test_a_child_that_dies_leaves_no_plan_and_does_not_hang(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    # A job the child cannot even start (no model): it dies with a traceback of its own, and
+    # the parent reads the end of its pipe as "no plan", at once, not at the deadline.
+    job = highs.Job(model=None, workers=1, seed=0)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
+    out = highs.side_by_side([job], time.perf_counter() + 60, lambda results: False)
+    assert time.perf_counter() - t0 < 20
+    assert out[0].first.status == "none" and out[0].values is None
+    assert "Traceback" in capfd.readouterr().err
