@@ -52,7 +52,7 @@ def _check(seed: int) -> tuple[int, int]:
     inside = outside = 0
     for target in sorted({float(score @ x) for x in plans}):
         tight = _tightened_rows(model, a, pi, bound - target + margin)
-        out, cols, free = _finder(model, a, tight, d, target, STEP, margin,
+        out, cols, free = _finder(a, tight, d, target, STEP, margin,
                                   time.perf_counter() + 30, 1, 0)
         assert free == int(np.count_nonzero(cheap)), (seed, target)
         found = None

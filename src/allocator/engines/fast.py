@@ -39,13 +39,13 @@ Each small MIP asks "is there a plan scoring at least ``T``?". With integral sco
 plan at the ceiling they leave would be optimal, and one smaller MIP looks for it
 (:func:`_finder`: only the columns that lose less than half a step); at city size it also runs
 beside each question at the ceiling after a "no", on the other core (:func:`_beside_the_finder`).
-After that, and without
-steps, ``T`` stops just short of the next cluster of reduced costs (:func:`_target`). The rows
-are tightened against ``T`` as the columns are (:func:`_tightened_rows`: a row whose slack
-would cost more than the room is held at its bound), and a small MIP stops as soon as its bound
-is below ``T``: the answer is then no. HiGHS solves each with its interchangeable people merged
-into counts (:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is
-what lets the bound move. When time runs out the best plan is returned with the proven bound
+After that, and without steps, ``T`` stops just short of the next cluster of reduced costs
+(:func:`_target`). The rows are tightened against ``T`` as the columns are
+(:func:`_tightened_rows`: a row whose slack would cost more than the room is held at its
+bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no.
+HiGHS solves each with its interchangeable people merged into counts
+(:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is what lets
+the bound move. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
@@ -441,8 +441,8 @@ def _merged_mip(model: LinearModel, a: Csr, step: float, deadline: float, worker
     return replace(out, values=expand(out.values))
 
 
-def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, target: float,
-            step: float, margin: float, deadline: float, workers: int, seed: int
+def _finder(a: Csr, tightened: LinearModel, d: np.ndarray, target: float, step: float,
+            margin: float, deadline: float, workers: int, seed: int
             ) -> tuple[highs_engine.LevelOutcome, np.ndarray, int]:
     """Look for a plan of at least ``target`` among the columns that lose less than half a score
     step against ``L(π)``, with the rows of the question at ``target`` (``tightened``); stop at
@@ -455,11 +455,19 @@ def _finder(model: LinearModel, a: Csr, tightened: LinearModel, d: np.ndarray, t
     every column that loses less than 33.3 (99,399) and finds the optimum at 84-96 s; with the
     columns held to half a step (50,412 free) HiGHS finds it in 14-36 s (seeds 0-2).
     """
-    cols, bounds = _fixings(model, d, step / 2 + margin)
-    sub, sub_a = _restrict(tightened, a, cols, bounds)
+    cols, bounds, sub, sub_a = _finder_mip(tightened, a, d, step, margin)
     out = _merged_mip(sub, sub_a, step, deadline, workers, seed,
                       StopWhen(bound_below=target, plan_reaches=target))
     return out, cols, int(np.sum(bounds[0] < bounds[1]))
+
+
+def _finder_mip(tightened: LinearModel, a: Csr, d: np.ndarray, step: float, margin: float
+                ) -> tuple[np.ndarray, np.ndarray, LinearModel, Csr]:
+    """The finder's small MIP: the columns that lose less than half a score step (with their
+    bounds), restricted from the question's rows ``tightened``."""
+    cols, bounds = _fixings(tightened, d, step / 2 + margin)
+    sub, sub_a = _restrict(tightened, a, cols, bounds)
+    return cols, bounds, sub, sub_a
 
 
 # The finder's branch-and-bound nodes beside a question (:func:`_beside_the_finder`): a count of
@@ -499,8 +507,7 @@ def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.
     3,742,370: 7.8 s against 8.2 s; `hcmc-2023`'s "no"s 1.2 and 2.1 s against 1.0 and 2.2 s),
     so the other core is the finder's for free."""
     sub, sub_a = _restrict(tight, a, cols, bounds)
-    f_cols, f_bounds = _fixings(tight, d, step / 2 + margin)
-    f_sub, f_a = _restrict(tight, a, f_cols, f_bounds)
+    f_cols, _, f_sub, f_a = _finder_mip(tight, a, d, step, margin)
     q_model, q_back = _merged(sub, sub_a)
     f_model, f_back = _merged(f_sub, f_a)
     stop = StopWhen(bound_below=target, plan_reaches=target)
@@ -914,7 +921,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                 ts = time.perf_counter()
                 c_room = raw_bound - ceiling + margin
                 found, found_cols, free = _finder(
-                    model, a, _tightened_rows(model, a, pi, c_room), d, ceiling, step, margin,
+                    a, _tightened_rows(model, a, pi, c_room), d, ceiling, step, margin,
                     deadline, workers, seed)
                 stats["finder"] = {"target": float(ceiling), "free": free,
                                    "status": found.status, "s": round(time.perf_counter() - ts, 3)}
