@@ -133,3 +133,51 @@ def test_the_question_waits_for_the_finder_only_when_it_says_yes():
     assert fast._settled(target, done(90.0), None)
     assert not fast._settled(target, done(100.0), None)  # yes: wait for the finder's plan
     assert fast._settled(target, done(100.0), done(90.0))
+
+
+def test_the_support_mip_beside_the_first_question_answers_both():
+    # At city size the support MIP (a plan from the LP's support) and the first question (a plan
+    # at the bound?) run side by side. The support MIP's plan must be its MIP's best, the
+    # question's answer the question's, and the question must be dropped exactly when the
+    # support's plan answers it.
+    moot = answered = 0
+    for seed in range(4):
+        model, a, score, pi, bound, d, margin, plans = _case(seed)
+        best = max(float(score @ x) for x in plans)
+        support = np.flatnonzero(np.random.default_rng(seed).random(N) < 0.6)
+        outside = np.setdiff1d(np.arange(N), support)
+        best_inside = max((float(score @ x) for x in plans if not x[outside].any()),
+                          default=None)
+        sup_model, _ = fast._restrict(model, a, support)
+        for target in (best + STEP, best, best - STEP):
+            room = bound - target + margin
+            cols, bounds = fast._fixings(model, d, room)
+            tight = _tightened_rows(model, a, pi, room)
+            runs = []
+            for _ in range(2):
+                t = time.perf_counter()
+                heur, asked = fast._support_beside_the_question(
+                    sup_model, t + 30, tight, a, cols, bounds, target, STEP, t + 30, 0)
+                support_plan = np.zeros(N)
+                if heur.values is not None:
+                    support_plan[support] = heur.values
+                    assert _feasible(model, a, support_plan), (seed, target)
+                assert heur.objective == best_inside, (seed, target)
+                if best_inside is not None and best_inside >= target:
+                    assert asked is None, (seed, target)  # the support's plan answers it
+                    runs.append(support_plan)
+                    continue
+                assert asked is not None, (seed, target)
+                plan = np.zeros(N)
+                if asked.values is not None:
+                    plan[cols] = asked.values
+                    assert _feasible(model, a, plan), (seed, target)
+                reached = asked.values is not None and score @ plan >= target
+                assert reached == (best >= target), (seed, target)
+                runs.append(plan)
+            assert np.array_equal(*runs), (seed, target)  # the same on every run
+            if asked is None:
+                moot += 1
+            else:
+                answered += 1
+    assert moot and answered, (moot, answered)

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -62,7 +61,6 @@ import numpy as np
 
 from allocator.engines import highs as highs_engine
 from allocator.engines import lagrangian
-from allocator.engines.aggregate import aggregate
 from allocator.engines.greedy import greedy_plan
 from allocator.engines.highs import StopWhen
 from allocator.engines.model import LinearModel, build_model
@@ -397,12 +395,13 @@ _MIP_OPTIONS = {"mip_allow_restart": False}
 
 def _mip(model: LinearModel, c: np.ndarray, step: float, start: np.ndarray | None,
          deadline: float, workers: int, seed: int, stop: StopWhen | None = None,
-         child: bool | None = None) -> highs_engine.LevelOutcome:
-    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; ``stop``, ``child``: see
-    :func:`allocator.engines.highs.solve_levels`."""
+         child: bool | None = None, merged: bool = False) -> highs_engine.LevelOutcome:
+    """One level as a HiGHS MIP: maximise ``c·x`` from ``start``; ``stop``, ``child``,
+    ``merged``: see :func:`allocator.engines.highs.solve_levels`."""
     one = _for_highs(replace(model, score=c), step)
     out = highs_engine.solve_levels(one, 0.0, workers, seed, start=start, deadline=deadline,
-                                    levels=1, options=_MIP_OPTIONS, stop=stop, child=child)
+                                    levels=1, options=_MIP_OPTIONS, stop=stop, child=child,
+                                    merged=merged)
     return out.first
 
 
@@ -412,33 +411,27 @@ def _for_highs(model: LinearModel, step: float) -> LinearModel:
     return replace(model, integral_score=step > 0, score_step=max(1, int(step)))
 
 
-def _merged(model: LinearModel, a: Csr) -> tuple[LinearModel, Callable[[np.ndarray], np.ndarray]]:
-    """``model`` with its interchangeable people merged (:mod:`allocator.engines.aggregate`),
-    and the way from its plans back to ``model``'s columns (as it is, when no two are alike)."""
-    merged = aggregate(model, a)
-    if merged is None:
-        return model, lambda values: values
-    return merged.model, merged.expand
-
-
-def _merged_mip(model: LinearModel, a: Csr, step: float, deadline: float, workers: int,
-                seed: int, stop: StopWhen | None = None) -> highs_engine.LevelOutcome:
-    """Level 1's score on a small MIP, with its interchangeable people merged
-    (:mod:`allocator.engines.aggregate`); ``stop``: see :func:`_mip`. Returns the
-    plan it finds in the small MIP's columns.
+def _merged_mip(model: LinearModel, step: float, deadline: float, workers: int, seed: int,
+                stop: StopWhen | None = None) -> highs_engine.LevelOutcome:
+    """Level 1's score on a small MIP, solved with its interchangeable people merged
+    (:mod:`allocator.engines.aggregate`); ``stop``: see :func:`_mip`.
 
     Level 1's questions ("is there a plan of at least ``T``?"), the finder and the support MIP
-    all run here. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
+    all run so. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
     instead of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s,
     by HiGHS's path)."""
-    merged, expand = _merged(model, a)
-    # Merged, a city-size MIP falls below the child process's size; it stays there all the
+    # Merged, a city-size MIP falls below the child process's size; it goes there all the
     # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4).
-    out = _mip(merged, merged.score, step, None, deadline, workers, seed, stop,
-               child=model.n_cols >= highs_engine.CHILD_COLUMNS)
-    if out.values is None:
-        return out
-    return replace(out, values=expand(out.values))
+    return _mip(model, model.score, step, None, deadline, workers, seed, stop,
+                child=model.n_cols >= highs_engine.CHILD_COLUMNS, merged=True)
+
+
+def _merged_job(model: LinearModel, step: float, seed: int, stop: StopWhen | None,
+                **options: int) -> highs_engine.Job:
+    """Level 1's score on a small MIP, as :func:`_merged_mip` solves it, for a child process
+    beside another (one thread each); ``options``: HiGHS's, on top of :data:`_MIP_OPTIONS`."""
+    return highs_engine.Job(_for_highs(model, step), 1, seed, options={**_MIP_OPTIONS, **options},
+                            stop=stop, merged=True)
 
 
 def _finder(a: Csr, tightened: LinearModel, d: np.ndarray, target: float, step: float,
@@ -455,19 +448,18 @@ def _finder(a: Csr, tightened: LinearModel, d: np.ndarray, target: float, step: 
     every column that loses less than 33.3 (99,399) and finds the optimum at 84-96 s; with the
     columns held to half a step (50,412 free) HiGHS finds it in 14-36 s (seeds 0-2).
     """
-    cols, bounds, sub, sub_a = _finder_mip(tightened, a, d, step, margin)
-    out = _merged_mip(sub, sub_a, step, deadline, workers, seed,
+    cols, bounds, sub = _finder_mip(tightened, a, d, step, margin)
+    out = _merged_mip(sub, step, deadline, workers, seed,
                       StopWhen(bound_below=target, plan_reaches=target))
     return out, cols, int(np.sum(bounds[0] < bounds[1]))
 
 
 def _finder_mip(tightened: LinearModel, a: Csr, d: np.ndarray, step: float, margin: float
-                ) -> tuple[np.ndarray, np.ndarray, LinearModel, Csr]:
+                ) -> tuple[np.ndarray, np.ndarray, LinearModel]:
     """The finder's small MIP: the columns that lose less than half a score step (with their
     bounds), restricted from the question's rows ``tightened``."""
     cols, bounds = _fixings(tightened, d, step / 2 + margin)
-    sub, sub_a = _restrict(tightened, a, cols, bounds)
-    return cols, bounds, sub, sub_a
+    return cols, bounds, _restrict(tightened, a, cols, bounds)[0]
 
 
 # The finder's branch-and-bound nodes beside a question (:func:`_beside_the_finder`): a count of
@@ -506,20 +498,38 @@ def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.
     and is stopped. On these MIPs one thread is about as fast as two (seed 4's question at
     3,742,370: 7.8 s against 8.2 s; `hcmc-2023`'s "no"s 1.2 and 2.1 s against 1.0 and 2.2 s),
     so the other core is the finder's for free."""
-    sub, sub_a = _restrict(tight, a, cols, bounds)
-    f_cols, _, f_sub, f_a = _finder_mip(tight, a, d, step, margin)
-    q_model, q_back = _merged(sub, sub_a)
-    f_model, f_back = _merged(f_sub, f_a)
     stop = StopWhen(bound_below=target, plan_reaches=target)
+    f_cols, _, f_model = _finder_mip(tight, a, d, step, margin)
     question, finder = highs_engine.side_by_side(
-        [highs_engine.Job(_for_highs(q_model, step), 1, seed, options=_MIP_OPTIONS, stop=stop),
-         highs_engine.Job(_for_highs(f_model, step), 1, seed, stop=stop,
-                          options={**_MIP_OPTIONS, "mip_max_nodes": _FINDER_NODES})],
+        [_merged_job(_restrict(tight, a, cols, bounds)[0], step, seed, stop),
+         _merged_job(f_model, step, seed, stop, mip_max_nodes=_FINDER_NODES)],
         deadline, lambda results: _settled(target, *results))
     if _reaches(target, finder) and finder.first.values is not None:
-        return finder.first, (f_cols, f_back(finder.first.values))
-    out = question.first
-    return (out if out.values is None else replace(out, values=q_back(out.values))), None
+        return finder.first, (f_cols, finder.first.values)
+    return question.first, None
+
+
+def _support_beside_the_question(sup_model: LinearModel, sup_limit: float, tight: LinearModel,
+                                 a: Csr, cols: np.ndarray, bounds: np.ndarray, bound: float,
+                                 step: float, deadline: float, seed: int
+                                 ) -> tuple[highs_engine.LevelOutcome,
+                                            highs_engine.LevelOutcome | None]:
+    """The support MIP (``sup_model``, stopped at ``sup_limit``) and, beside it on the other
+    core, the first question: a plan at the ``bound`` (its columns ``cols`` with ``bounds``, its
+    rows ``tight``)? Two child processes, one thread each. Returns the support MIP's outcome
+    and the question's (in ``cols``), or ``None`` when the support MIP's plan reaches the bound
+    and the question is moot.
+
+    The question asks the same whatever the support MIP finds (its target is the bound), and
+    the support MIP's answer is always waited for, so what comes back does not depend on which
+    ends first. On the generated city each took 0.3-0.8 s, one after the other."""
+    support, asked = highs_engine.side_by_side(
+        [replace(_merged_job(sup_model, step, seed, None), deadline=sup_limit),
+         _merged_job(_restrict(tight, a, cols, bounds)[0], step, seed,
+                     StopWhen(bound_below=bound, plan_reaches=bound))],
+        deadline, lambda results: results[0] is not None and
+        (_reaches(bound, results[0]) or results[1] is not None))
+    return support.first, None if _reaches(bound, support) else asked.first
 
 
 # Questions asked from the bound down (level 1, integral scores) before the cluster rule
@@ -599,7 +609,9 @@ def _exact_level(model: LinearModel, a: Csr, c: np.ndarray,
         mip_model, _ = _restrict(model, a, part)
         mip_c = c[part]
         entry["support"] = int(len(part))
-    out = _mip(mip_model, mip_c, 1.0, None, deadline, workers, seed)
+    # Alike people merged as in level 1, by this level's objective: least cost merges them,
+    # the tie-break (a weight per pair) does not.
+    out = _mip(mip_model, mip_c, 1.0, None, deadline, workers, seed, merged=True)
     values = out.values
     if values is not None and part is not None:
         values = np.zeros(model.n_cols)
@@ -834,21 +846,31 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     integral = model.integral_score
     step = float(model.score_step) if integral else 0.0
     bound = model.floor_score(raw_bound)
+    margin = _margin(bound)
+    # The first question's answer, when it was asked beside the support MIP.
+    asked: highs_engine.LevelOutcome | None = None
+    support_ts = -1.0
     if best is None:
         # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves
         # at 0 fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
-        ts = time.perf_counter()
+        ts = support_ts = time.perf_counter()
         support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
-        sup_model, sup_a = _restrict(model, a, support)
+        sup_model, _ = _restrict(model, a, support)
         sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
-        heur = _merged_mip(sup_model, sup_a, step, sup_limit, workers, seed)
+        room = raw_bound - bound + margin
+        cols, bounds = _fixings(model, d, room)
+        if integral and len(cols) >= highs_engine.CHILD_COLUMNS:
+            heur, asked = _support_beside_the_question(
+                sup_model, sup_limit, _tightened_rows(model, a, pi, room), a, cols, bounds,
+                bound, step, deadline, seed)
+        else:
+            heur = _merged_mip(sup_model, step, sup_limit, workers, seed)
         best = _better(model, None, support, heur.values)
         stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
                                 "objective": best[0] if best else None,
                                 "s": round(time.perf_counter() - ts, 3)}
         log.info("support MIP: %s (bound %s)", stats["support_mip"], bound)
 
-    margin = _margin(bound)
     losses, n_zero = _losses(model, d, margin)
 
     def next_target(attempt: int) -> float:
@@ -878,18 +900,24 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         # scores), a plan that reaches it is optimal. Either way it stops there.
         at_ceiling = integral and target >= ceiling
         finder_plan = None
-        if at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
+        beside_support = asked is not None
+        if asked is not None:
+            first, asked = asked, None  # asked beside the support MIP, at the same target
+            ts = support_ts
+        elif at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
             # After a "no", at the ceiling: the finder beside the question.
             first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step,
                                                     margin, deadline, seed)
         else:
-            sub, sub_a = _restrict(tight, a, cols, bounds)
+            sub, _ = _restrict(tight, a, cols, bounds)
             stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)
-            first = _merged_mip(sub, sub_a, step, deadline, workers, seed, stop)
+            first = _merged_mip(sub, step, deadline, workers, seed, stop)
         tries.append({"target": float(target), "free": int(np.sum(bounds[0] < bounds[1])),
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         if finder_plan is not None:
             tries[-1]["by"] = "finder"
+        if beside_support:
+            tries[-1]["beside"] = "support MIP"
         log.info("level 1 try: %s", tries[-1])
         best = _better(model, best, *(finder_plan or (cols, first.values)))
         tries[-1]["best"] = best[0] if best is not None else None

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
+from allocator.engines.aggregate import aggregate
 from allocator.engines.model import INF, LinearModel, build_model
+from allocator.engines.sparse import Csr
 
 if TYPE_CHECKING:  # imported in solve(): the child process (highs_child) needs none of them
     from allocator.problem import ProblemData
@@ -115,12 +117,14 @@ def _new_highs(model: LinearModel, threads: int, seed: int,
 
 class _Sink:
     """Where a running MIP sends what it finds: the live display of this process, or — when
-    the MIP runs in a child process (:func:`_in_child`) — the parent, through a pipe."""
+    the MIP runs in a child process (:func:`side_by_side`) — the parent, through a pipe."""
 
     def __init__(self, conn: Connection | None = None) -> None:
         self.conn = conn
         self.level = 0
         self._sent = 0.0
+        # From the solved model's columns to the caller's (people merged, see _levels).
+        self.expand: Callable[[np.ndarray], np.ndarray] | None = None
 
     def progress(self, best: float, bound: float) -> None:
         """Best plan and bound of the score level (the other levels are other units)."""
@@ -140,6 +144,8 @@ class _Sink:
     def improving(self, values: np.ndarray, objective: float) -> None:
         """A better plan of the current level (only a parent process needs it)."""
         if self.conn is not None:
+            if self.expand is not None:
+                values = self.expand(values)
             self.conn.send(("improving", self.level, values, objective))
 
 
@@ -254,23 +260,44 @@ def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
                  tie_break: bool = True, start: np.ndarray | None = None,
                  deadline: float | None = None, levels: int = 3,
                  options: Options | None = None, stop: StopWhen | None = None,
-                 child: bool | None = None) -> Levels:
+                 child: bool | None = None, merged: bool = False) -> Levels:
     """Best score, then least cost at that score, then the tie-break (the first ``levels`` of
     them), on ``model``'s arrays; back by ``deadline`` at the latest. ``options``: HiGHS
     options on top of this module's. ``stop``: when the score's level may stop early (the
     question was only whether a plan reaches a score). ``child``: solve in a child
-    process (``None``: from :data:`CHILD_COLUMNS` columns on)."""
+    process (``None``: from :data:`CHILD_COLUMNS` columns on). ``merged``: solve with the
+    model's interchangeable people merged (:mod:`allocator.engines.aggregate`, no ``start``;
+    the plans come back in ``model``'s columns)."""
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     if not tie_break:
         levels = min(levels, 2)
+    job = Job(model, workers, seed, levels, start, options, stop, merged=merged)
     if model.n_cols >= CHILD_COLUMNS if child is None else child:
-        return _in_child(model, workers, seed, start, deadline, levels, options, stop)
-    return _levels(model, workers, seed, start, deadline, levels, _Sink(), options, stop)
+        return side_by_side([job], deadline, lambda results: False)[0]
+    return _levels(job, deadline, _Sink())
 
 
-def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-            deadline: float, levels: int, sink: _Sink, options: Options | None = None,
-            stop: StopWhen | None = None) -> Levels:
+def _levels(job: Job, deadline: float, sink: _Sink) -> Levels:
+    """The job's levels, here; with its people merged when it says so."""
+    if job.merged:
+        assert job.start is None
+        merged = aggregate(job.model, Csr.of_model(job.model))
+        if merged is not None:
+            sink.expand = merged.expand
+            out = _solve(merged.model, job.workers, job.seed, None, deadline, job.levels, sink,
+                         job.options, job.stop)
+            first = out.first
+            return replace(
+                out, values=None if out.values is None else merged.expand(out.values),
+                first=first if first.values is None else
+                replace(first, values=merged.expand(first.values)))
+    return _solve(job.model, job.workers, job.seed, job.start, deadline, job.levels, sink,
+                  job.options, job.stop)
+
+
+def _solve(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
+           deadline: float, levels: int, sink: _Sink, options: Options | None = None,
+           stop: StopWhen | None = None) -> Levels:
     t0 = time.perf_counter()
     if model.n_cols == 0:
         # Nothing to choose (HiGHS calls an empty model neither optimal nor infeasible): the
@@ -315,17 +342,16 @@ def _levels(model: LinearModel, workers: int, seed: int, start: np.ndarray | Non
 def child_main(job: Connection, out: Connection) -> None:
     """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
     improving plans as they come, then the outcome."""
-    model, workers, seed, start, seconds_left, levels, options, stop = job.recv()
+    task, seconds_left = job.recv()
     job.close()
-    deadline = time.perf_counter() + seconds_left
-    result = _levels(model, workers, seed, start, deadline, levels, _Sink(out), options, stop)
+    result = _levels(task, time.perf_counter() + seconds_left, _Sink(out))
     out.send(("done", result))
     out.close()
 
 
 @dataclass(frozen=True)
 class Job:
-    """One MIP for a child process: :func:`solve_levels`'s arguments."""
+    """One MIP: :func:`solve_levels`'s arguments, solved here or sent to a child process."""
 
     model: LinearModel
     workers: int
@@ -334,6 +360,8 @@ class Job:
     start: np.ndarray | None = None
     options: Options | None = None
     stop: StopWhen | None = None
+    deadline: float | None = None  # its own, when earlier than the others'
+    merged: bool = False  # solved with its alike people merged (see solve_levels)
 
 
 @dataclass
@@ -343,16 +371,17 @@ class _Running:
     proc: subprocess.Popen[bytes]
     messages: Connection
     t0: float
+    job: Connection | None  # where its job is sent, until it is
     result: Levels | None = None
     ended: bool = False  # done, dead or stopped: nothing more to read
     best: dict[int, tuple[np.ndarray, float]] = field(default_factory=dict)
     bound: float | None = None
 
     @classmethod
-    def start(cls, job: Job, deadline: float) -> _Running:
+    def spawn(cls) -> _Running:
         """A fresh interpreter running :mod:`allocator.engines.highs_child` (not
-        ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), fed the job
-        through a pipe."""
+        ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), waiting for its
+        job (:meth:`send`): it imports what it needs meanwhile."""
         t0 = time.perf_counter()
         job_r, job_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -365,15 +394,20 @@ class _Running:
                                 stdin=subprocess.DEVNULL, env=env)
         os.close(job_r)
         os.close(out_w)
-        running = cls(proc, Connection(out_r, writable=False), t0)
-        with Connection(job_w, readable=False) as conn:
+        return cls(proc, Connection(out_r, writable=False), t0, Connection(job_w, readable=False))
+
+    def send(self, job: Job, deadline: float) -> None:
+        """Hand the child its job, to be done by ``deadline`` (or the job's own, if earlier)."""
+        if job.deadline is not None:
+            deadline = min(deadline, job.deadline)
+        assert self.job is not None
+        with self.job as conn:
             try:
-                conn.send((job.model, job.workers, job.seed, job.start,
-                           max(0.01, deadline - time.perf_counter()), job.levels,
-                           dict(job.options or {}), job.stop))
+                conn.send((replace(job, options=dict(job.options or {})),
+                           max(0.01, deadline - time.perf_counter())))
             except (BrokenPipeError, OSError):
-                running.ended = True  # the child died at once: nothing reported
-        return running
+                self.ended = True  # the child died at once: nothing reported
+        self.job = None
 
     def read(self, sink: _Sink | None) -> None:
         """Take one message (there is one waiting, or the child has ended)."""
@@ -399,6 +433,8 @@ class _Running:
             self.proc.kill()
         self.proc.wait()
         self.messages.close()
+        if self.job is not None:
+            self.job.close()
         self.ended = True
 
     def outcome(self) -> Levels:
@@ -428,9 +464,13 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
     grace) if HiGHS has not stopped by itself, and all of them as soon as ``settled`` says the
     results so far are enough. A job stopped early gives the best plans it reported. The live
     display follows the first job."""
-    running = [_Running.start(job, deadline) for job in jobs]
+    running: list[_Running] = []
     sink = _Sink()
     try:
+        for _ in jobs:  # every child imports (~0.15 s) while the jobs are sent
+            running.append(_Running.spawn())
+        for r, job in zip(running, jobs):
+            r.send(job, deadline)
         while not all(r.ended for r in running):
             if settled([r.result for r in running]):
                 break
@@ -448,14 +488,6 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
         for r in running:
             r.end()
     return [r.outcome() for r in running]
-
-
-def _in_child(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
-              deadline: float, levels: int, options: Options | None = None,
-              stop: StopWhen | None = None) -> Levels:
-    """:func:`_levels` in a child process (:func:`side_by_side` with one job)."""
-    job = Job(model, workers, seed, levels, start, options, stop)
-    return side_by_side([job], deadline, lambda results: False)[0]
 
 
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
