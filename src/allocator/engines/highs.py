@@ -469,7 +469,7 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
     try:
         for _ in jobs:  # every child imports (~0.15 s) while the jobs are sent
             running.append(_Running.spawn())
-        for r, job in zip(running, jobs):
+        for r, job in zip(running, jobs, strict=True):
             r.send(job, deadline)
         while not all(r.ended for r in running):
             if settled([r.result for r in running]):
