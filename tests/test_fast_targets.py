@@ -86,6 +86,9 @@ def test_a_known_plan_at_or_above_the_target_replaces_it():
     assert _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [990.0, 950.0]) == 990.0
     below = _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [950.0])
     assert 975.0 < below < 976.0
+    # With scores in steps: a step above the plan, whose "no" proves the plan optimal.
+    assert _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [990.0, 950.0], 10.0) == 1000.0
+    assert _target(losses, n_zero, 0, RAW_BOUND, BOUND, MARGIN, [950.0], 10.0) == below
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "sample.yaml"
@@ -94,14 +97,15 @@ SAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "sample.yaml"
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the shipped scenarios/sample.yaml is missing")
 def test_three_questions_from_the_bound_then_the_finder_then_the_cluster_rule():
     # sample.yaml's optimum is nine steps below its bound: three "no"s, each one step down,
-    # then the cluster rule's target (the best known plan) is reached at once. Asked one step
-    # at a time all the way, the eight-question cap sent it to the plain MIP instead.
+    # then the cluster rule's target falls below the best known plan, so the question is
+    # whether any plan beats it by a step: no, which proves it. Asked one step at a time all
+    # the way, the eight-question cap sent it to the plain MIP instead.
     problem = load_problem(SAMPLE)
     result = solve(problem, SolveParams(engine="fast", time_limit=60))
     assert result.status is Status.OPTIMAL and result.objective == 91_980
     run = result.stats.get("leaf") or result.stats["level1"]
-    assert [t["target"] for t in run["tries"]] == [92_070, 92_060, 92_050, 91_980]
-    assert [t["status"] for t in run["tries"]][-1] == "optimal"
+    assert [t["target"] for t in run["tries"]] == [92_070, 92_060, 92_050, 91_990]
+    assert run["tries"][-1]["best"] == 91_980
     # After the descent, one look for a plan at the ceiling (three "no"s: 92,040) in the
     # finder's smaller MIP; there is none, and the cluster rule takes over.
     assert run["finder"]["target"] == 92_040
