@@ -516,29 +516,6 @@ def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.
     return question.first, None
 
 
-def _support_beside_the_question(sup_model: LinearModel, sup_limit: float, tight: LinearModel,
-                                 a: Csr, cols: np.ndarray, bounds: np.ndarray, bound: float,
-                                 step: float, deadline: float, seed: int
-                                 ) -> tuple[highs_engine.LevelOutcome,
-                                            highs_engine.LevelOutcome | None]:
-    """The support MIP (``sup_model``, stopped at ``sup_limit``) and, beside it on the other
-    core, the first question: a plan at the ``bound`` (its columns ``cols`` with ``bounds``, its
-    rows ``tight``)? Two child processes, one thread each. Returns the support MIP's outcome
-    and the question's (in ``cols``), or ``None`` when the support MIP's plan reaches the bound
-    and the question is moot.
-
-    The question asks the same whatever the support MIP finds (its target is the bound), and
-    the support MIP's answer is always waited for, so what comes back does not depend on which
-    ends first. On the generated city each took 0.3-0.8 s, one after the other."""
-    support, asked = highs_engine.side_by_side(
-        [replace(_merged_job(sup_model, step, seed, None), deadline=sup_limit),
-         _merged_job(_restrict(tight, a, cols, bounds)[0], step, seed,
-                     StopWhen(bound_below=bound, plan_reaches=bound))],
-        deadline, lambda results: results[0] is not None and
-        (_reaches(bound, results[0]) or results[1] is not None))
-    return support.first, None if _reaches(bound, support) else asked.first
-
-
 # Questions asked from the bound down (level 1, integral scores) before the cluster rule
 # (_target) takes over: where the optimum is many steps below the bound, one step a question
 # is slow (scenarios/sample.yaml: nine steps, eight quick "no"s, then the plain MIP).
@@ -893,24 +870,14 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
     step = float(model.score_step) if integral else 0.0
     bound = model.floor_score(raw_bound)
     margin = _margin(bound)
-    # The first question's answer, when it was asked beside the support MIP.
-    asked: highs_engine.LevelOutcome | None = None
-    support_ts = -1.0
     if best is None:
         # A plan near the LP optimum: the MIP on the LP's support (every pair the LP leaves
         # at 0 fixed at 0). A heuristic; when it reaches the bound it is optimal outright.
-        ts = support_ts = time.perf_counter()
+        ts = time.perf_counter()
         support = np.flatnonzero((x_lp > 1e-9) | (np.arange(model.n_cols) >= model.n_x))
         sup_model, _ = _restrict(model, a, support)
         sup_limit = min(deadline, ts + max(1.0, 0.25 * (deadline - ts)))
-        room = raw_bound - bound + margin
-        cols, bounds = _fixings(model, d, room)
-        if integral and len(cols) >= highs_engine.CHILD_COLUMNS:
-            heur, asked = _support_beside_the_question(
-                sup_model, sup_limit, _tightened_rows(model, a, pi, room), a, cols, bounds,
-                bound, step, deadline, seed)
-        else:
-            heur = _merged_mip(sup_model, step, sup_limit, workers, seed)
+        heur = _merged_mip(sup_model, step, sup_limit, workers, seed)
         best = _better(model, None, support, heur.values)
         stats["support_mip"] = {"columns": int(len(support)), "status": heur.status,
                                 "objective": best[0] if best else None,
@@ -957,11 +924,7 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         # scores), a plan that reaches it is optimal. Either way it stops there.
         at_ceiling = integral and target >= ceiling
         finder_plan = None
-        beside_support = asked is not None
-        if asked is not None:
-            first, asked = asked, None  # asked beside the support MIP, at the same target
-            ts = support_ts
-        elif at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
+        if at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
             # After a "no", at the ceiling: the finder beside the question.
             first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step,
                                                     margin, deadline, seed)
@@ -973,8 +936,6 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
                       "status": first.status, "s": round(time.perf_counter() - ts, 3)})
         if finder_plan is not None:
             tries[-1]["by"] = "finder"
-        if beside_support:
-            tries[-1]["beside"] = "support MIP"
         log.info("level 1 try: %s", tries[-1])
         best = _better(model, best, *(finder_plan or (cols, first.values)))
         tries[-1]["best"] = best[0] if best is not None else None

@@ -360,7 +360,6 @@ class Job:
     start: np.ndarray | None = None
     options: Options | None = None
     stop: StopWhen | None = None
-    deadline: float | None = None  # its own, when earlier than the others'
     merged: bool = False  # solved with its alike people merged (see solve_levels)
 
 
@@ -397,9 +396,7 @@ class _Running:
         return cls(proc, Connection(out_r, writable=False), t0, Connection(job_w, readable=False))
 
     def send(self, job: Job, deadline: float) -> None:
-        """Hand the child its job, to be done by ``deadline`` (or the job's own, if earlier)."""
-        if job.deadline is not None:
-            deadline = min(deadline, job.deadline)
+        """Hand the child its job, to be done by ``deadline``."""
         assert self.job is not None
         with self.job as conn:
             try:
