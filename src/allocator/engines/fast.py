@@ -13,7 +13,9 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
 2. **LP by column generation.** The LP relaxation of level 1 is solved over a restricted set of
    pair columns (each person's best few pairs, the starting plan, forced pairs); the duals ``π``
    price every pair at once (``d = c − Aᵀπ``, vectorised) and the pairs with a positive reduced
-   cost are added, until none is left (HiGHS simplex, warm-started).
+   cost are added, until none is left (HiGHS simplex, warm-started). An LP its columns cannot
+   satisfy (a branching node below) takes the columns HiGHS's dual ray says can mend it, or is
+   infeasible at once when the ray shows none can (Farkas pricing, :func:`_mending`).
 3. **A bound that needs no trust in the LP solver.** For *any* ``π`` (signs clipped to the row
    bounds that exist), ``L(π) = Σ_i max(π_i·lo_i, π_i·hi_i) + Σ_j max(d_j·l_j, d_j·u_j)`` is an
    upper bound on ``c·x`` over every plan. It is computed over all columns.
