@@ -426,7 +426,7 @@ def _merged_mip(model: LinearModel, step: float, deadline: float, workers: int, 
     (:mod:`allocator.engines.aggregate`); ``stop``: see :func:`_mip`.
 
     Level 1's questions ("is there a plan of at least ``T``?"), the finder and the support MIP
-    all run so. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
+    all run this way. Merged, the support MIP of generated city seeds 0, 2 and 4 has ~1,800 columns
     instead of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s,
     by HiGHS's path)."""
     # Merged, a city-size MIP falls below the child process's size; it goes there all the
