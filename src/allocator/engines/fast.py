@@ -294,7 +294,7 @@ class _LP:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.cols = np.zeros(0, dtype=np.int64)
         self.runs = 0
-        self.bounds_changed = False  # or the last run was infeasible: the dual simplex next
+        self.dual_next = False  # bounds changed, or the last run was infeasible
         self.warm = False  # a carried basis: the primal simplex goes on from it
 
     def add(self, cols: np.ndarray) -> None:
@@ -325,7 +325,7 @@ class _LP:
     def set_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """New bounds for columns of the model (all of them already in the LP)."""
         local = self.local[cols].astype(np.int32)
-        self.bounds_changed = True
+        self.dual_next = True
         self.h.changeColsBounds(len(local), local, lower.astype(float), upper.astype(float))
 
     def carried_basis(self, cols: np.ndarray, n_rows: int) -> highspy.HighsBasis:
@@ -370,7 +370,7 @@ class _LP:
     def ray(self) -> np.ndarray | None:
         """After an infeasible run of the dual simplex, HiGHS's dual ray over all the model's
         rows (absent rows: 0), or None when it has none; the next run is the dual simplex's."""
-        self.bounds_changed = True
+        self.dual_next = True
         _, has_ray, values = self.h.getDualRay()  # type: ignore[attr-defined]  # not in the stub
         return self.full_duals(np.asarray(values)) if has_ray else None
 
@@ -378,10 +378,10 @@ class _LP:
         h = self.h
         # From scratch, and after bounds change, the dual simplex is fastest; after columns
         # are added the basis stays primal feasible, so the primal simplex goes on from it.
-        primal = self.warm or self.runs and not self.bounds_changed
+        primal = self.warm or self.runs and not self.dual_next
         h.setOptionValue("simplex_strategy", 4 if primal else 1)
         self.warm = False
-        self.bounds_changed = False
+        self.dual_next = False
         self.runs += 1
         highs_engine.run_until(h, time.perf_counter() + max(0.01, float(time_left)))
         status = h.getModelStatus()

@@ -279,20 +279,20 @@ def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
 
 def _levels(job: Job, deadline: float, sink: _Sink) -> Levels:
     """The job's levels, here; with its people merged when it says so."""
+    model, merged = job.model, None
     if job.merged:
         assert job.start is None
-        merged = aggregate(job.model, Csr.of_model(job.model))
+        merged = aggregate(model, Csr.of_model(model))
         if merged is not None:
-            sink.expand = merged.expand
-            out = _solve(merged.model, job.workers, job.seed, None, deadline, job.levels, sink,
-                         job.options, job.stop)
-            first = out.first
-            return replace(
-                out, values=None if out.values is None else merged.expand(out.values),
-                first=first if first.values is None else
-                replace(first, values=merged.expand(first.values)))
-    return _solve(job.model, job.workers, job.seed, job.start, deadline, job.levels, sink,
-                  job.options, job.stop)
+            model, sink.expand = merged.model, merged.expand
+    out = _solve(model, job.workers, job.seed, job.start, deadline, job.levels, sink,
+                 job.options, job.stop)
+    if merged is None:
+        return out
+    first = out.first
+    return replace(out, values=None if out.values is None else merged.expand(out.values),
+                   first=first if first.values is None else
+                   replace(first, values=merged.expand(first.values)))
 
 
 def _solve(model: LinearModel, workers: int, seed: int, start: np.ndarray | None,
