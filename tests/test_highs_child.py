@@ -133,7 +133,7 @@ def test_a_child_that_dies_leaves_no_plan_and_does_not_hang(
     # the parent reads the end of its pipe as "no plan", at once, not at the deadline.
     job = highs.Job(model=None, workers=1, seed=0)  # type: ignore[arg-type]
     t0 = time.perf_counter()
-    out = highs.side_by_side([job], time.perf_counter() + 60, lambda results: False)
+    out = highs.side_by_side([job], time.perf_counter() + 60, lambda results, works: False)
     assert time.perf_counter() - t0 < 20
     assert out[0].first.status == "none" and out[0].values is None
     assert "Traceback" in capfd.readouterr().err

@@ -47,7 +47,10 @@ After that, and without steps, ``T`` stops just short of the next cluster of red
 bound), and a small MIP stops as soon as its bound is below ``T``: the answer is then no.
 HiGHS solves each with its interchangeable people merged into counts
 (:mod:`allocator.engines.aggregate`), which on the LP's degenerate optimal face is what lets
-the bound move. When time runs out the best plan is returned with the proven bound
+the bound move. A question asked alone runs as a race of HiGHS seeds on the two cores
+(:func:`allocator.engines.highs.race`): its time swings many times over with the seed, and
+the race's outcome is decided by HiGHS's work, not by which seed ends first, so the plan is the
+same on every run. When time runs out the best plan is returned with the proven bound
 ``min(L, max(bound of the small MIP, T))``.
 """
 
@@ -430,9 +433,15 @@ def _merged_mip(model: LinearModel, step: float, deadline: float, workers: int, 
     instead of ~20,000 and is solved in 0.2-0.4 s instead of 0.6-9.0 s (seed 2: 1.6 s or 9.0 s,
     by HiGHS's path)."""
     # Merged, a city-size MIP falls below the child process's size; it goes there all the
-    # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4).
-    return _mip(model, model.score, step, None, deadline, workers, seed, stop,
-                child=model.n_cols >= highs_engine.CHILD_COLUMNS, merged=True)
+    # same (HiGHS's root heuristics can run past the deadline in-process: 6.6 s on city seed 4),
+    # as a race of HiGHS seeds, one thread each (highs.race): on these MIPs one thread is
+    # about as fast as two, and the time swings with the seed.
+    child = model.n_cols >= highs_engine.CHILD_COLUMNS
+    if not child or workers < 2:
+        return _mip(model, model.score, step, None, deadline, workers, seed, stop,
+                    child=child, merged=True)
+    jobs = [_merged_job(model, step, seed + k, stop) for k in range(workers)]
+    return highs_engine.race(jobs, deadline).first
 
 
 def _merged_job(model: LinearModel, step: float, seed: int, stop: StopWhen | None,
@@ -512,7 +521,7 @@ def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.
     question, finder = highs_engine.side_by_side(
         [_merged_job(_restrict(tight, a, cols, bounds)[0], step, seed, stop),
          _merged_job(f_model, step, seed, stop, mip_max_nodes=_FINDER_NODES)],
-        deadline, lambda results: _settled(target, *results))
+        deadline, lambda results, works: _settled(target, *results))
     if _reaches(target, finder) and finder.first.values is not None:
         return finder.first, (f_cols, finder.first.values)
     return question.first, None

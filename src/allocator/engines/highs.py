@@ -115,6 +115,11 @@ def _new_highs(model: LinearModel, threads: int, seed: int,
     return h
 
 
+# How often a child process reports its progress: the live display, and the work a race
+# (:func:`race`) waits on.
+_PROGRESS_S = 0.1
+
+
 class _Sink:
     """Where a running MIP sends what it finds: the live display of this process, or — when
     the MIP runs in a child process (:func:`side_by_side`) — the parent, through a pipe."""
@@ -122,9 +127,16 @@ class _Sink:
     def __init__(self, conn: Connection | None = None) -> None:
         self.conn = conn
         self.level = 0
+        self.work = 0  # the score level's MIP interrupt callbacks so far (see Levels.work)
         self._sent = 0.0
         # From the solved model's columns to the caller's (people merged, see _levels).
         self.expand: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def interrupt(self, best: float, bound: float) -> None:
+        """HiGHS's MIP interrupt callback: one unit of work, and the progress so far."""
+        if self.level == 0:
+            self.work += 1
+        self.progress(best, bound)
 
     def progress(self, best: float, bound: float) -> None:
         """Best plan and bound of the score level (the other levels are other units)."""
@@ -137,9 +149,9 @@ class _Sink:
 
             if active() is not None:
                 report(best=best_v, bound=bound_v)
-        elif time.perf_counter() - self._sent > 0.5:
+        elif time.perf_counter() - self._sent > _PROGRESS_S:
             self._sent = time.perf_counter()
-            self.conn.send(("progress", best_v, bound_v))
+            self.conn.send(("progress", best_v, bound_v, self.work))
 
     def improving(self, values: np.ndarray, objective: float) -> None:
         """A better plan of the current level (only a parent process needs it)."""
@@ -157,7 +169,7 @@ def _watch(h: highspy.Highs, sink: _Sink) -> None:
 
     def on_interrupt(event: object) -> None:
         data = event.data_out  # type: ignore[attr-defined]
-        sink.progress(data.mip_primal_bound, data.mip_dual_bound)
+        sink.interrupt(data.mip_primal_bound, data.mip_dual_bound)
 
     def on_improving(event: object) -> None:
         data = event.data_out  # type: ignore[attr-defined]
@@ -249,6 +261,9 @@ class Levels:
     values: np.ndarray | None  # the last level's plan (all columns)
     statuses: list[str]
     seconds: list[float]
+    # HiGHS's MIP interrupt callbacks during the score level, once it has ended (None: stopped
+    # from outside, or not a MIP): with one thread, the same on every run of the same job.
+    work: int | None = None
 
 
 # Models with at least this many columns are solved in a child process (see run_until).
@@ -273,7 +288,7 @@ def solve_levels(model: LinearModel, time_limit: float, workers: int, seed: int,
         levels = min(levels, 2)
     job = Job(model, workers, seed, levels, start, options, stop, merged=merged)
     if model.n_cols >= CHILD_COLUMNS if child is None else child:
-        return side_by_side([job], deadline, lambda results: False)[0]
+        return side_by_side([job], deadline, lambda results, works: False)[0]
     return _levels(job, deadline, _Sink())
 
 
@@ -310,6 +325,7 @@ def _solve(model: LinearModel, workers: int, seed: int, start: np.ndarray | None
     _watch(h, sink)
     first = _run_level(h, model.score, True, deadline,
                        model.score_step if model.integral_score else 0, start, stop)
+    work = sink.work
     statuses = [first.status]
     seconds = [time.perf_counter() - t0]
     values = first.values
@@ -336,7 +352,7 @@ def _solve(model: LinearModel, workers: int, seed: int, start: np.ndarray | None
             seconds.append(time.perf_counter() - t0 - sum(seconds))
             if third.values is not None:
                 values = third.values
-    return Levels(first, values, statuses, [round(x, 3) for x in seconds])
+    return Levels(first, values, statuses, [round(x, 3) for x in seconds], work)
 
 
 def child_main(job: Connection, out: Connection) -> None:
@@ -375,6 +391,7 @@ class _Running:
     ended: bool = False  # done, dead or stopped: nothing more to read
     best: dict[int, tuple[np.ndarray, float]] = field(default_factory=dict)
     bound: float | None = None
+    work: int = 0  # the score level's work so far, as last reported (see Levels.work)
 
     @classmethod
     def spawn(cls) -> _Running:
@@ -416,7 +433,7 @@ class _Running:
         if message[0] == "done":
             self.result, self.ended = message[1], True
         elif message[0] == "progress":
-            _, best_v, self.bound = message
+            _, best_v, self.bound, self.work = message
             if sink is not None:
                 sink.progress(best_v if best_v is not None else np.nan,
                               self.bound if self.bound is not None else np.nan)
@@ -452,8 +469,9 @@ class _Running:
 
 
 #: Whether the jobs still running may be stopped, given the results so far (``None``: not
-#: finished yet).
-Settled = Callable[[list["Levels | None"]], bool]
+#: finished yet) and each job's work so far (:attr:`Levels.work`, as last reported; infinite
+#: for a job that ended without a result).
+Settled = Callable[[list["Levels | None"], list[float]], bool]
 
 
 def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Levels]:
@@ -469,7 +487,8 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
         for r, job in zip(running, jobs, strict=True):
             r.send(job, deadline)
         while not all(r.ended for r in running):
-            if settled([r.result for r in running]):
+            works = [_work_so_far(r) for r in running]
+            if settled([r.result for r in running], works):
                 break
             wait = deadline + _GRACE_S - time.perf_counter()
             if wait <= 0:
@@ -485,6 +504,81 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
         for r in running:
             r.end()
     return [r.outcome() for r in running]
+
+
+def _work_so_far(r: _Running) -> float:
+    if r.result is not None and r.result.work is not None:
+        return float(r.result.work)
+    return np.inf if r.ended else float(r.work)
+
+
+# The work (MIP interrupt callbacks) within which a race's first job wins outright (:func:`race`).
+# Most of level 1's questions end at or near the root, where the seeds hardly differ and
+# callbacks are rare (generated city seed 6's last question: 4 in 5.7 s): waiting there for a
+# rival to do more work only cost time (seed 3's first question, 71 callbacks: 1.8 → 2.2 s;
+# `hcmc-2023`'s finder, 36: 1.0 → 2.1 s). Past it, searching the tree at some 300-500 a second,
+# the seeds part ways (seed 8's first question: 225 callbacks with seed 1, 4,543 with seed 0).
+RACE_HEAD_START = 100
+
+
+def _key(job: int, work: float) -> float:
+    """What a race compares: the work, except the first job's within the head start."""
+    return -np.inf if job == 0 and work <= RACE_HEAD_START else work
+
+
+def _winner(results: list[Levels | None], works: list[float]) -> int | None:
+    """The race's winner once it is sure: of the jobs that have ended, the one of least
+    :func:`_key` (ties: the first), when no job still running can end with less (a running
+    job's key can only grow from its key so far). None while it may still change."""
+    keys = [_key(i, w) for i, w in enumerate(works)]
+    done = [(keys[i], i) for i, r in enumerate(results) if r is not None and r.work is not None]
+    if not done:
+        return None
+    best = min(done)
+    if all(results[j] is not None or (keys[j], j) > best for j in range(len(results))):
+        return best[1]
+    return None
+
+
+def race(jobs: list[Job], deadline: float) -> Levels:
+    """The same MIP under different HiGHS seeds, one child process each (one thread each):
+    the first job's outcome when it ends within :data:`RACE_HEAD_START` units of work, else
+    the outcome of the job that needs the least work to end (ties: the first). Work is
+    counted in HiGHS's MIP interrupt callbacks (:attr:`Levels.work`).
+
+    Neither the work nor the rule depends on the machine or on which job ends first in time,
+    so neither does the outcome: after a job ends, the race waits until every other job has
+    ended or done more work. HiGHS's time on one of level 1's questions swings many times over
+    with its seed (generated city seed 8's first question: 0.55-12.8 s over seeds 0-3, one
+    thread; ``benchmarks/questions.py``), so past the head start the race takes about the
+    fastest of them. At the deadline, undecided, it keeps the ended job of least work, else the
+    best plan found with the least bound of them all.
+    """
+    decided: list[int] = []
+
+    def settled(results: list[Levels | None], works: list[float]) -> bool:
+        winner = _winner(results, works)
+        if winner is not None:
+            decided.append(winner)
+        return winner is not None
+
+    outs = side_by_side(jobs, deadline, settled)
+    if decided:
+        return outs[decided[-1]]
+    ended = [(_key(i, o.work), i) for i, o in enumerate(outs) if o.work is not None]
+    if ended:
+        return outs[min(ended)[1]]  # every job has ended, or the deadline came
+    return _pooled(outs)
+
+
+def _pooled(outs: list[Levels]) -> Levels:
+    """Unfinished runs of one MIP: the best plan of them (ties: the first), with the least of
+    their bounds (each bounds every plan of the MIP)."""
+    found = [-np.inf if o.first.objective is None else o.first.objective for o in outs]
+    best = min(range(len(outs)), key=lambda i: (-found[i], i))
+    bounds = [o.first.bound for o in outs if o.first.bound is not None]
+    first = outs[best].first
+    return replace(outs[best], first=replace(first, bound=min(bounds) if bounds else first.bound))
 
 
 def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
@@ -519,5 +613,5 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
                   stats=stats)
 
 
-__all__ = ["solve", "solve_levels", "side_by_side", "run_until", "Job", "Levels", "LevelOutcome",
-           "StopWhen", "NAME", "INF"]
+__all__ = ["solve", "solve_levels", "side_by_side", "race", "run_until", "Job", "Levels",
+           "LevelOutcome", "StopWhen", "NAME", "INF"]
