@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 class Question:
     job: highs.Job
     seconds: float  # in the solve (with whatever ran beside it)
-    role: str  # "alone", or "question" / "finder" when the two ran side by side
+    role: str  # "alone" (or raced), or "question" / "finder" when the two ran side by side
 
 
 def captured_questions(scenario: Path, time_limit: float, workers: int) -> list[Question]:
@@ -55,6 +55,8 @@ def captured_questions(scenario: Path, time_limit: float, workers: int) -> list[
     side_by_side, levels = highs.side_by_side, highs._levels
 
     def record(jobs: list[highs.Job], seconds: float) -> None:
+        if all(job.model is jobs[0].model for job in jobs):
+            jobs = jobs[:1]  # one MIP alone, or raced under several seeds (highs.race)
         roles = ["alone"] if len(jobs) == 1 else \
             ["question", "finder", *(f"job {k + 1}" for k in range(2, len(jobs)))]
         for job, role in zip(jobs, roles, strict=True):
@@ -99,7 +101,7 @@ def rerun(q: Question, seed: int, threads: int | None, options: dict[str, Any],
     job = replace(q.job, seed=seed, workers=threads or q.job.workers,
                   options={**(q.job.options or {}), **options})
     t = time.perf_counter()
-    out = highs.side_by_side([job], t + time_limit, lambda results: False)[0]
+    out = highs.side_by_side([job], t + time_limit, lambda results, works: False)[0]
     assert job.stop is not None and job.stop.bound_below is not None
     return time.perf_counter() - t, answer(out, job.stop.bound_below)
 

@@ -81,3 +81,15 @@ def test_seeds_that_disagree_fail_the_command(tmp_path: Path, monkeypatch) -> No
                              "--out", str(out)])
     assert status == 1
     assert "answered differently" in out.read_text(encoding="utf-8")
+
+
+def test_a_raced_question_is_captured_once(monkeypatch) -> None:
+    # Every MIP in a child process: a question asked alone runs as a race of two HiGHS seeds
+    # (two jobs of one model), and is one question, not two.
+    from allocator.engines import highs
+
+    monkeypatch.setattr(highs, "CHILD_COLUMNS", 1)
+    found = questions.captured_questions(SAMPLE, 60.0, 2)
+    keys = [(q.job.stop.bound_below, q.role) for q in found]
+    assert found and len(keys) == len(set(keys)), keys
+    assert any(q.role == "alone" for q in found)

@@ -440,7 +440,8 @@ def _merged_mip(model: LinearModel, step: float, deadline: float, workers: int, 
     if not child or workers < 2:
         return _mip(model, model.score, step, None, deadline, workers, seed, stop,
                     child=child, merged=True)
-    jobs = [_merged_job(model, step, seed + k, stop) for k in range(workers)]
+    first = _merged_job(model, step, seed, stop)
+    jobs = [replace(first, seed=seed + k) for k in range(workers)]
     return highs_engine.race(jobs, deadline).first
 
 
