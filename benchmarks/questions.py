@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seeds of the generated instances")
     parser.add_argument("--highs-seeds", nargs="+", type=int, default=[0, 1, 2, 3], metavar="S")
     parser.add_argument("--threads", type=int, default=None,
-                        help="HiGHS threads per re-run (default: the engine's, one for a MIP "
-                             "beside another, --workers for one alone)")
+                        help="HiGHS threads per re-run (default: the engine's: one, as each "
+                             "of a race's seeds and a MIP beside another run)")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="a HiGHS option for the re-runs (repeatable)")
     parser.add_argument("--min-seconds", type=float, default=0.5, metavar="S",
@@ -154,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
              f"`{command}`", "",
              f"Machine: {os.cpu_count()} CPUs, load average at start "
              f"{os.getloadavg()[0]:.1f}. Each re-run is one child process with "
-             f"{args.threads or 'the engine’s'} HiGHS thread(s) (one beside another MIP, "
-             f"{args.workers} alone), as the engine runs its MIPs; seconds include starting "
-             "it (~0.2 s). An answer `no` of a finder is about its columns only.", "",
+             f"{args.threads or 'the engine’s'} HiGHS thread(s) (one: a question asked alone "
+             "races two seeds, one thread each, and a MIP beside another has one), as the engine "
+             "runs its MIPs, so a row's seeds are what a race chooses from; seconds include "
+             "starting it (~0.2 s). An answer `no` of a finder is about its columns only.", "",
              "| instance | role | target | columns | in the solve (s) | "
              + " | ".join(f"seed {s} (s)" for s in seeds) + " | median | max ÷ min |",
              "|---|---|---:|---:|---:|" + "---:|" * (len(seeds) + 2)]
