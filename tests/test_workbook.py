@@ -348,3 +348,53 @@ def test_escaping_writes_what_the_standard_library_writes(text):
 
     assert escape(text) == sax_escape(text)
     assert quoteattr(text) == sax_quoteattr(text)
+
+
+def _people_and_rosters(n: int) -> Workbook:
+    people = pd.DataFrame({
+        "candidate_id": [f"C{i:05d}" for i in range(n)],
+        "full_name": [f"Nguyễn Văn {i}" if i % 7 else f"=x{i}" for i in range(n)],
+        "program_id": [f"P{i % 13}" for i in range(n)],
+        "cost": [1_000_000 + 10_000 * (i % 97) for i in range(n)],
+        "start": pd.to_datetime("2024-01-01") + pd.to_timedelta([i % 300 for i in range(n)],
+                                                                  unit="D"),
+    })
+    wb = Workbook(title="plan")
+    wb.add("Placements", people)
+    for p, rows in people.groupby("program_id").indices.items():
+        wb.add_cut(p, "Placements", rows[::-1], ["candidate_id", "full_name", "cost"],
+                   title=f"{p}: {len(rows)} people")
+    return wb
+
+
+def test_cut_sheets_rendered_in_a_child_process_give_the_same_bytes(tmp_path, monkeypatch):
+    import allocator.workbook as workbook
+
+    wb = _people_and_rosters(3_000)
+    monkeypatch.setattr(workbook, "BESIDE_CELLS", 1)
+    assert wb._beside() == list(range(2, 15))
+    wb.save(tmp_path / "two.xlsx")
+    monkeypatch.setattr(workbook, "BESIDE_CELLS", 10**9)
+    assert wb._beside() == []
+    wb.save(tmp_path / "one.xlsx")
+    assert (tmp_path / "two.xlsx").read_bytes() == (tmp_path / "one.xlsx").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.xlsx", "two.xlsx"]
+    ws = openpyxl.load_workbook(tmp_path / "two.xlsx")["P3"]
+    assert ws["A1"].value == "P3: 231 people"
+    assert [c.value for c in ws[3]] == ["C02993", "Nguyễn Văn 2993", 1_000_000 + 10_000 * 83]
+
+
+def test_a_child_that_fails_leaves_no_part_file_and_its_error_is_raised(tmp_path, monkeypatch):
+    import allocator.workbook as workbook
+
+    wb = _people_and_rosters(500)
+    monkeypatch.setattr(workbook, "BESIDE_CELLS", 1)
+
+    def broken(self, part, numbers):
+        part.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workbook, "_deflate_into", broken)
+    with pytest.raises(OSError, match="disk full"):
+        wb.save(tmp_path / "a.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -20,10 +20,13 @@ stored as a string with Excel's quote prefix, so the spreadsheet shows it and ne
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +44,20 @@ from allocator.export import (
     programme_table,
     quota_table,
 )
+from allocator.forked import Forked
 from allocator.problem import ProblemData
 from allocator.result import Result
+from allocator.zipped import Member, deflate, write_zip
 
 #: Document dates written into every workbook, so that the same plan gives the same bytes.
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
-ZIP_LEVEL = 1  # zlib: fast; see _zip_info
+# zlib level 1, not 6: the city workbook 6.3 → 8.0 MB, written in 1.4 s instead of 1.8-2.2
+# (national: zlib was ~8 s of the ~37 s of writing).
+ZIP_LEVEL = 1
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: From this many cells in the sheets cut from another, those are rendered in a child process
+#: beside the rest (Workbook.save).
+BESIDE_CELLS = 100_000
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32_767
 MAX_ROWS = 1_048_576
@@ -450,28 +460,65 @@ class Workbook:
     # ---- writing ---------------------------------------------------------------------------
 
     def save(self, path: Path) -> Path:
-        """Write the workbook (deterministic bytes for the same sheets)."""
+        """Write the workbook (deterministic bytes for the same sheets).
+
+        A large workbook is rendered by two processes: the sheets cut from another (rosters,
+        agencies; :meth:`_beside`) in a forked child, which renders the columns they take on
+        its own, and the rest here; the archive is then put together from both
+        (:mod:`allocator.zipped`). The bytes are the same as from one process."""
         if not self.sheets:
             self.add("Sheet", pd.DataFrame())
         path = Path(path)
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
-            _put(zf, "[Content_Types].xml", self._content_types())
-            _put(zf, "_rels/.rels", _root_rels())
-            _put(zf, "docProps/app.xml", _app_xml())
-            _put(zf, "docProps/core.xml", _core_xml(self.title))
-            _put(zf, "xl/workbook.xml", self._workbook_xml())
-            _put(zf, "xl/_rels/workbook.xml.rels", self._workbook_rels())
-            _put(zf, "xl/styles.xml", STYLES_XML)
-            # The rendered columns that cut sheets take their cells from, by (source, column).
-            shared: dict[tuple[str, str], _Rendered | None] = {
-                (sheet.source.name, c): None for sheet in self.sheets
-                if sheet.source is not None for c in sheet.shown_columns}
-            for i, sheet in enumerate(self.sheets, start=1):
-                info = _zip_info(f"xl/worksheets/sheet{i}.xml")
-                with zf.open(info, "w") as out:
-                    for chunk in _sheet_xml(sheet, i == 1, shared):
-                        out.write(chunk.encode("utf-8"))
+        numbers = range(1, len(self.sheets) + 1)
+        beside = self._beside()
+        part = path.with_name(f".{path.name}.part")  # the child's sheets, deflated
+        try:
+            with (Forked(partial(self._deflate_into, part, beside), "writing cut sheets")
+                  if beside else contextlib.nullcontext()):
+                package = [deflate(name, [text.encode("utf-8")], ZIP_LEVEL)
+                           for name, text in self._package()]
+                sheets = self._deflated([i for i in numbers if i not in beside])
+            if beside:
+                sheets.update(pickle.loads(part.read_bytes()))
+            write_zip(path, package + [sheets[i] for i in numbers], ZIP_DATE)
+        finally:
+            part.unlink(missing_ok=True)
         return path
+
+    def _beside(self) -> list[int]:
+        """The numbers of the sheets rendered in a child process: the cut sheets when they
+        hold at least :data:`BESIDE_CELLS` cells (below, the fork and the second rendering of
+        their columns cost more than they save), where ``fork`` exists."""
+        cut = [i for i, s in enumerate(self.sheets, start=1) if s.source is not None]
+        cells = sum(self.sheets[i - 1].n_rows * len(self.sheets[i - 1].shown_columns)
+                    for i in cut)
+        return cut if cells >= BESIDE_CELLS and hasattr(os, "fork") else []
+
+    def _deflated(self, numbers: list[int]) -> dict[int, Member]:
+        """The sheets ``numbers`` (from 1), rendered and deflated."""
+        # The rendered columns that these cut sheets take their cells from, by (source,
+        # column): filled in by whichever sheet renders the column first.
+        shared: dict[tuple[str, str], _Rendered | None] = {
+            (sheet.source.name, c): None for sheet in (self.sheets[i - 1] for i in numbers)
+            if sheet.source is not None for c in sheet.shown_columns}
+        return {i: deflate(f"xl/worksheets/sheet{i}.xml",
+                           (chunk.encode("utf-8")
+                            for chunk in _sheet_xml(self.sheets[i - 1], i == 1, shared)),
+                           ZIP_LEVEL)
+                for i in numbers}
+
+    def _deflate_into(self, part: Path, numbers: list[int]) -> None:
+        part.write_bytes(pickle.dumps(self._deflated(numbers), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _package(self) -> list[tuple[str, str]]:
+        """The archive's members before the sheets: names and texts."""
+        return [("[Content_Types].xml", self._content_types()),
+                ("_rels/.rels", _root_rels()),
+                ("docProps/app.xml", _app_xml()),
+                ("docProps/core.xml", _core_xml(self.title)),
+                ("xl/workbook.xml", self._workbook_xml()),
+                ("xl/_rels/workbook.xml.rels", self._workbook_rels()),
+                ("xl/styles.xml", STYLES_XML)]
 
     def _content_types(self) -> str:
         sheets = "".join(
@@ -516,22 +563,6 @@ class Workbook:
         return XML_HEAD + (f'<Relationships xmlns="{NS_PKG_REL}">{rels}'
                            f'<Relationship Id="rId{n}" Type="{NS_REL}/styles" '
                            'Target="styles.xml"/></Relationships>')
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    # zlib level 1, not 6: the city workbook 6.3 → 8.0 MB, written in 1.4 s instead of 1.8-2.2
-    # (national: zlib was ~8 s of the ~37 s of writing). ``compress_level`` from Python 3.13.
-    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel",
-            ZIP_LEVEL)
-    info.create_system = 0
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _put(zf: zipfile.ZipFile, name: str, text: str) -> None:
-    zf.writestr(_zip_info(name), text.encode("utf-8"))
 
 
 def _root_rels() -> str:
