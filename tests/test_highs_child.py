@@ -137,3 +137,37 @@ def test_a_child_that_dies_leaves_no_plan_and_does_not_hang(
     assert time.perf_counter() - t0 < 20
     assert out[0].first.status == "none" and out[0].values is None
     assert "Traceback" in capfd.readouterr().err
+
+
+def test_the_children_are_forks_of_one_server_that_ends_with_the_block() -> None:
+    model = knapsacks(25, 3, seed=1)
+    job = highs.Job(model, 1, 0, levels=1)
+    alone = highs.side_by_side([job], time.perf_counter() + 30, lambda results, works: False)
+    with highs.fork_server() as server:
+        with highs.fork_server() as inner:
+            assert inner is server  # one server for the enclosing block
+        outs = [highs.side_by_side([job, replace(job, seed=k)], time.perf_counter() + 30,
+                                   lambda results, works: False) for k in (1, 2)]
+        assert server.proc.poll() is None
+    assert server.proc.poll() == 0  # ended, with every child reaped
+    assert highs._SERVERS == []
+    objective = alone[0].first.objective
+    assert [o.first.objective for pair in outs for o in pair] == [objective] * 4
+
+
+def test_a_child_stopped_early_is_killed_and_the_server_goes_on() -> None:
+    model = knapsacks(400, 30, seed=2)  # far from proven in 30 s
+    quick = highs.Job(knapsacks(25, 3, seed=1), 1, 0, levels=1)
+    slow = highs.Job(model, 1, 0, levels=1)
+    with highs.fork_server() as server:
+        t0 = time.perf_counter()
+        quick_out, slow_out = highs.side_by_side(
+            [quick, slow], time.perf_counter() + 30,
+            lambda results, works: results[0] is not None)
+        assert time.perf_counter() - t0 < 20  # the slow one was stopped, not waited for
+        assert quick_out.first.status == "optimal"
+        assert slow_out.first.status in ("feasible", "none")
+        again = highs.side_by_side([quick], time.perf_counter() + 30,
+                                   lambda results, works: False)[0]
+        assert again.first.objective == quick_out.first.objective
+    assert server.proc.poll() == 0

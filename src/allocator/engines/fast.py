@@ -56,6 +56,7 @@ same on every run. When time runs out the best plan is returned with the proven 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -1017,8 +1018,19 @@ def solve(problem: ProblemData, time_limit: float, workers: int, seed: int,
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     stats: dict[str, Any] = {}
-    if problem.n_pairs >= LAGRANGIAN_PAIRS:
-        return _national(problem, deadline, seed, t0, stats)
+    # From this size on the MIPs run in child processes (level 1's questions as races of
+    # ``workers`` of them): their fork server starts now and imports while the LP is solved.
+    with highs_engine.fork_server() if problem.n_pairs >= highs_engine.CHILD_COLUMNS else \
+            contextlib.nullcontext():
+        if problem.n_pairs >= LAGRANGIAN_PAIRS:
+            return _national(problem, deadline, seed, t0, stats)
+        return _exact(problem, deadline, workers, seed, tie_break, t0, stats)
+
+
+def _exact(problem: ProblemData, deadline: float, workers: int, seed: int, tie_break: bool,
+           t0: float, stats: dict[str, Any]) -> Result:
+    """:func:`solve` below the national size: the LP, the run branching, level 1's small
+    MIPs, then levels 2 and 3."""
     model = build_model(problem, tight=True)
     if model.n_cols == 0:
         # Nothing to choose: the empty plan, if every row allows 0.

@@ -7,7 +7,6 @@ Only this module imports ``highspy``.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -15,13 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
 from allocator.engines.aggregate import aggregate
+from allocator.engines.forkserver import Child, ForkServer
 from allocator.engines.model import INF, LinearModel, build_model
 from allocator.engines.sparse import Csr
 
@@ -355,14 +354,38 @@ def _solve(model: LinearModel, workers: int, seed: int, start: np.ndarray | None
     return Levels(first, values, statuses, [round(x, 3) for x in seconds], work)
 
 
-def child_main(job: Connection, out: Connection) -> None:
-    """The child process (:mod:`allocator.engines.highs_child`): read the job, solve, send
-    improving plans as they come, then the outcome."""
-    task, seconds_left = job.recv()
-    job.close()
-    result = _levels(task, time.perf_counter() + seconds_left, _Sink(out))
-    out.send(("done", result))
-    out.close()
+def child_main(conn: Connection) -> None:
+    """A child process (forked by :mod:`allocator.engines.forkserver`): read the job, solve,
+    send improving plans as they come, then the outcome, all on ``conn``."""
+    try:
+        task, seconds_left = conn.recv()
+    except EOFError:  # the parent ended before it sent the job
+        return
+    result = _levels(task, time.perf_counter() + seconds_left, _Sink(conn))
+    conn.send(("done", result))
+    conn.close()
+
+
+# The fork server of the MIPs run now (fork_server), innermost last.
+_SERVERS: list[ForkServer] = []
+
+
+@contextmanager
+def fork_server() -> Iterator[ForkServer]:
+    """The fork server (:mod:`allocator.engines.forkserver`) of the child processes started
+    within the block: the enclosing block's, or one started here and closed at the block's
+    end. Started before the MIPs are ready (while the caller solves its LP), it has imported
+    what they need by then, and each child is a fork of it, ready at once."""
+    if _SERVERS:
+        yield _SERVERS[-1]
+        return
+    server = ForkServer.start()
+    _SERVERS.append(server)
+    try:
+        yield server
+    finally:
+        _SERVERS.remove(server)
+        server.close()
 
 
 @dataclass(frozen=True)
@@ -381,12 +404,10 @@ class Job:
 
 @dataclass
 class _Running:
-    """A job running in a child process: the process, its pipe, and what it has reported."""
+    """A job running in a child process: the child, and what it has reported."""
 
-    proc: subprocess.Popen[bytes]
-    messages: Connection
+    child: Child
     t0: float
-    job: Connection | None  # where its job is sent, until it is
     result: Levels | None = None
     ended: bool = False  # done, dead or stopped: nothing more to read
     best: dict[int, tuple[np.ndarray, float]] = field(default_factory=dict)
@@ -394,41 +415,28 @@ class _Running:
     work: int = 0  # the score level's work so far, as last reported (see Levels.work)
 
     @classmethod
-    def spawn(cls) -> _Running:
-        """A fresh interpreter running :mod:`allocator.engines.highs_child` (not
-        ``multiprocessing``, whose ``spawn`` re-runs the caller's main script), waiting for its
-        job (:meth:`send`): it imports what it needs meanwhile."""
-        t0 = time.perf_counter()
-        job_r, job_w = os.pipe()
-        out_r, out_w = os.pipe()
-        # The child imports this very package, even when it is not installed (``python cli.py``).
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-        proc = subprocess.Popen([sys.executable, "-m", "allocator.engines.highs_child",
-                                 str(job_r), str(out_w)], pass_fds=(job_r, out_w),
-                                stdin=subprocess.DEVNULL, env=env)
-        os.close(job_r)
-        os.close(out_w)
-        return cls(proc, Connection(out_r, writable=False), t0, Connection(job_w, readable=False))
+    def start(cls, server: ForkServer) -> _Running:
+        """A child forked by ``server``, waiting for its job (:meth:`send`)."""
+        return cls(server.fork(), time.perf_counter())
+
+    @property
+    def messages(self) -> Connection:
+        return self.child.conn
 
     def send(self, job: Job, deadline: float) -> None:
         """Hand the child its job, to be done by ``deadline``."""
-        assert self.job is not None
-        with self.job as conn:
-            try:
-                conn.send((replace(job, options=dict(job.options or {})),
-                           max(0.01, deadline - time.perf_counter())))
-            except (BrokenPipeError, OSError):
-                self.ended = True  # the child died at once: nothing reported
-        self.job = None
+        try:
+            self.child.conn.send((replace(job, options=dict(job.options or {})),
+                                  max(0.01, deadline - time.perf_counter())))
+        except (BrokenPipeError, OSError):
+            self.ended = True  # the child died at once: nothing reported
 
     def read(self, sink: _Sink | None) -> None:
         """Take one message (there is one waiting, or the child has ended)."""
         try:
             message = self.messages.recv()
         except (EOFError, OSError):
-            self.ended = True  # the child died: what it reported is kept
+            self.ended = self.child.gone = True  # the child died: what it reported is kept
             return
         if message[0] == "done":
             self.result, self.ended = message[1], True
@@ -442,13 +450,8 @@ class _Running:
             self.best[level] = (values, objective)
 
     def end(self) -> None:
-        """Kill the child if it still runs, reap it, close the pipe."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        self.messages.close()
-        if self.job is not None:
-            self.job.close()
+        """Kill the child if it still runs, wait for its end, close the socket."""
+        self.child.stop()
         self.ended = True
 
     def outcome(self) -> Levels:
@@ -481,29 +484,34 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
     display follows the first job."""
     running: list[_Running] = []
     sink = _Sink()
-    try:
-        for _ in jobs:  # every child imports (~0.15 s) while the jobs are sent
-            running.append(_Running.spawn())
-        for r, job in zip(running, jobs, strict=True):
-            r.send(job, deadline)
-        while not all(r.ended for r in running):
-            works = [_work_so_far(r) for r in running]
-            if settled([r.result for r in running], works):
-                break
-            wait = deadline + _GRACE_S - time.perf_counter()
-            if wait <= 0:
-                break
-            live = [r for r in running if not r.ended]
-            ready = wait_for([r.messages for r in live], timeout=min(wait, 0.5))
-            for r in live:
-                if r.messages in ready:
-                    r.read(sink if r is running[0] else None)
-                elif r.proc.poll() is not None and not r.messages.poll():
-                    r.ended = True  # died without a word
-    finally:
-        for r in running:
-            r.end()
+    with fork_server() as server:
+        try:
+            _side_by_side(server, running, jobs, deadline, settled, sink)
+        finally:
+            for r in running:
+                r.end()
     return [r.outcome() for r in running]
+
+
+def _side_by_side(server: ForkServer, running: list[_Running], jobs: list[Job],
+                  deadline: float, settled: Settled, sink: _Sink) -> None:
+    """:func:`side_by_side`'s work, with the children it starts in ``running``."""
+    for _ in jobs:
+        running.append(_Running.start(server))
+    for r, job in zip(running, jobs, strict=True):
+        r.send(job, deadline)
+    while not all(r.ended for r in running):
+        works = [_work_so_far(r) for r in running]
+        if settled([r.result for r in running], works):
+            break
+        wait = deadline + _GRACE_S - time.perf_counter()
+        if wait <= 0:
+            break
+        live = [r for r in running if not r.ended]
+        ready = wait_for([r.messages for r in live], timeout=min(wait, 0.5))
+        for r in live:
+            if r.messages in ready:  # a message, or the end of a child that died
+                r.read(sink if r is running[0] else None)
 
 
 def _work_so_far(r: _Running) -> float:

@@ -1,14 +1,15 @@
-"""Entry point of the child process that runs a large HiGHS MIP (see
-:func:`allocator.engines.highs.solve_levels`): ``python -m allocator.engines.highs_child JOB OUT``
-with the two pipe descriptors it reads the job from and writes its messages to."""
+"""Entry point of the fork server of large HiGHS MIPs (see
+:mod:`allocator.engines.forkserver`): ``python -m allocator.engines.highs_child SOCKET`` with the
+descriptor of the socket it receives its requests on. Importing :mod:`allocator.engines.highs`
+first gives every child it forks numpy, highspy and the engine, loaded."""
 
 from __future__ import annotations
 
+import socket
 import sys
-from multiprocessing.connection import Connection
 
+from allocator.engines.forkserver import serve
 from allocator.engines.highs import child_main
 
 if __name__ == "__main__":
-    child_main(Connection(int(sys.argv[1]), writable=False),
-               Connection(int(sys.argv[2]), readable=False))
+    serve(socket.socket(fileno=int(sys.argv[1])), child_main)
