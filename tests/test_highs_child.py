@@ -171,3 +171,24 @@ def test_a_child_stopped_early_is_killed_and_the_server_goes_on() -> None:
                                    lambda results, works: False)[0]
         assert again.first.objective == quick_out.first.objective
     assert server.proc.poll() == 0
+
+
+def test_ctrl_c_reaches_neither_the_server_nor_its_children(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    # A terminal's Ctrl-C goes to every process of its group: the parent decides alone.
+    import os
+    import signal
+
+    slow = highs.Job(knapsacks(400, 30, seed=2), 1, 0, levels=1)
+    with highs.fork_server() as server:
+        running = highs._Running.start(server)
+        running.send(slow, time.perf_counter() + 30)
+        time.sleep(0.5)
+        for pid in (server.proc.pid, running.child.pid):
+            os.kill(pid, signal.SIGINT)
+        time.sleep(0.5)
+        assert server.proc.poll() is None
+        assert not running.messages.poll() or running.messages.recv()[0] != "done"
+        running.end()
+    assert server.proc.poll() == 0
+    assert "Traceback" not in capfd.readouterr().err

@@ -108,7 +108,12 @@ def _receive(sock: socket.socket, n: int) -> bytes:
 def serve(sock: socket.socket, work: Callable[[Connection], None]) -> None:
     """The server's loop: for each request, fork a child that runs ``work`` on the connection
     it was sent, and answer with the child's process id; when the parent closes the socket,
-    reap every child and return."""
+    reap every child and return.
+
+    Ctrl-C reaches every process of the terminal's group; the server and its children ignore
+    it (the children inherit that): the parent decides, stops the children and closes the
+    server, and the planner sees one message, not a traceback per process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(sock, 1, 1)

@@ -362,7 +362,10 @@ def child_main(conn: Connection) -> None:
     except EOFError:  # the parent ended before it sent the job
         return
     result = _levels(task, time.perf_counter() + seconds_left, _Sink(conn))
-    conn.send(("done", result))
+    try:
+        conn.send(("done", result))
+    except (BrokenPipeError, ConnectionResetError):  # the parent no longer waits for it
+        return
     conn.close()
 
 
