@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -155,16 +156,37 @@ def test_the_children_are_forks_of_one_server_that_ends_with_the_block() -> None
     assert [o.first.objective for pair in outs for o in pair] == [objective] * 4
 
 
-def test_a_child_stopped_early_is_killed_and_the_server_goes_on() -> None:
+def _state(pid: int) -> str:
+    """A process's state letter from /proc (Z: ended, not yet reaped), or "" when gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return ""
+    return status.split("State:")[1].split()[0]
+
+
+def test_a_child_stopped_early_is_killed_and_the_server_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     model = knapsacks(400, 30, seed=2)  # far from proven in 30 s
     quick = highs.Job(knapsacks(25, 3, seed=1), 1, 0, levels=1)
     slow = highs.Job(model, 1, 0, levels=1)
+    pids: list[int] = []
+    start = highs._Running.start.__func__  # type: ignore[attr-defined]
+
+    def recording(cls: type[highs._Running], server: object) -> highs._Running:
+        running = start(cls, server)
+        pids.append(running.child.pid)
+        return running
+
+    monkeypatch.setattr(highs._Running, "start", classmethod(recording))
     with highs.fork_server() as server:
         t0 = time.perf_counter()
         quick_out, slow_out = highs.side_by_side(
             [quick, slow], time.perf_counter() + 30,
             lambda results, works: results[0] is not None)
         assert time.perf_counter() - t0 < 20  # the slow one was stopped, not waited for
+        if Path("/proc").exists():  # both have ended by now (the server reaps them later)
+            assert [_state(pid) in ("", "Z") for pid in pids] == [True, True]
         assert quick_out.first.status == "optimal"
         assert slow_out.first.status in ("feasible", "none")
         again = highs.side_by_side([quick], time.perf_counter() + 30,
