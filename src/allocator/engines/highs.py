@@ -489,32 +489,25 @@ def side_by_side(jobs: list[Job], deadline: float, settled: Settled) -> list[Lev
     sink = _Sink()
     with fork_server() as server:
         try:
-            _side_by_side(server, running, jobs, deadline, settled, sink)
+            running.extend(_Running.start(server) for _ in jobs)
+            for r, job in zip(running, jobs, strict=True):
+                r.send(job, deadline)
+            while not all(r.ended for r in running):
+                works = [_work_so_far(r) for r in running]
+                if settled([r.result for r in running], works):
+                    break
+                wait = deadline + _GRACE_S - time.perf_counter()
+                if wait <= 0:
+                    break
+                live = [r for r in running if not r.ended]
+                ready = wait_for([r.messages for r in live], timeout=min(wait, 0.5))
+                for r in live:
+                    if r.messages in ready:  # a message, or the end of a child that died
+                        r.read(sink if r is running[0] else None)
         finally:
             for r in running:
                 r.end()
     return [r.outcome() for r in running]
-
-
-def _side_by_side(server: ForkServer, running: list[_Running], jobs: list[Job],
-                  deadline: float, settled: Settled, sink: _Sink) -> None:
-    """:func:`side_by_side`'s work, with the children it starts in ``running``."""
-    for _ in jobs:
-        running.append(_Running.start(server))
-    for r, job in zip(running, jobs, strict=True):
-        r.send(job, deadline)
-    while not all(r.ended for r in running):
-        works = [_work_so_far(r) for r in running]
-        if settled([r.result for r in running], works):
-            break
-        wait = deadline + _GRACE_S - time.perf_counter()
-        if wait <= 0:
-            break
-        live = [r for r in running if not r.ended]
-        ready = wait_for([r.messages for r in live], timeout=min(wait, 0.5))
-        for r in live:
-            if r.messages in ready:  # a message, or the end of a child that died
-                r.read(sink if r is running[0] else None)
 
 
 def _work_so_far(r: _Running) -> float:
