@@ -27,9 +27,13 @@ its LP relaxation is almost integral. This engine exploits that and stays exact:
    (a delegation at 0.8 pays 80% of its fixed cost — the main source of the LP's gap), a
    best-first search fixes run variables at 0 or 1, each node's LP warm-started and priced
    again, until the node of best bound runs every programme fully or not at all. Steps 4–5 run
-   on that leaf; when its best plan beats every open node's bound it is optimal for the whole
-   model, otherwise they run again on the whole model from that plan, and the final bound is
-   ``min(whole model's, max(leaf's, open nodes'))``.
+   on that leaf; while an open node's bound is above the best plan, the search goes on to the
+   next leaf of best bound and asks it for a better plan (nodes whose bound cannot beat the
+   best plan are dropped). When none is left the best plan is optimal for the whole model;
+   levels 2 and 3 run on its leaf, or on the whole model when another node's bound reaches
+   its score (plans of that score may lie there too). If the search stops short (node limit,
+   time), steps 4–5 run on the whole model from the best plan, and the final bound is
+   ``min(whole model's, max(leaves', open nodes'))``.
 5. **The small MIP, all three levels** (HiGHS, :func:`allocator.engines.highs.solve_levels`). If its
    best plan reaches ``T``, that plan is optimal for the whole model: every better plan satisfies
    the fixings and so is in the small MIP. Every plan of best score satisfies them too, so the
@@ -57,6 +61,7 @@ same on every run. When time runs out the best plan is returned with the proven 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -693,83 +698,125 @@ def _mending(problem: ProblemData, model: LinearModel, a: Csr, cols: np.ndarray,
 
 _MAX_NODES = 64
 
+@dataclass
+class _Leaf:
+    """A leaf of the run tree: its model (its run variables ``fix``-ed) and its LP's bound
+    ``L(π)``, duals, plan and reduced costs."""
 
-def _branch_on_runs(problem: ProblemData, model: LinearModel, lp: _LP, a: Csr,
-                    bound: float, pi: np.ndarray, x_lp: np.ndarray, deadline: float
-                    ) -> tuple[LinearModel, tuple[float, np.ndarray, np.ndarray, np.ndarray]
-                               | None, float | None, int]:
+    model: LinearModel
+    fix: dict[int, float]
+    bound: float
+    pi: np.ndarray
+    x: np.ndarray
+    d: np.ndarray
+
+
+class _RunTree:
     """Best-first branching on the run variables ``y`` (programmes with a minimum size or a
-    fixed cost) until the node of best bound runs every programme fully or not at all.
+    fixed cost), down to leaves: nodes whose LP runs every programme fully or not at all.
 
     A part-run programme is what keeps the LP bound far above the plans (a delegation run at
     0.8 pays 80% of its fixed cost); each branch fixes one ``y`` at 0 or 1, and the LP of a
-    node (column generation again, warm-started) bounds every plan of that subtree.
-
-    Returns the leaf's model (its ``y`` bounds fixed), its LP (bound, duals, plan, reduced
-    costs) or None when no branching was needed or time ran out, the best bound among the
-    other open nodes (None if none), and the number of nodes solved.
+    node (column generation again, warm-started, on ``lp``) bounds every plan of its subtree.
+    The open nodes stay in a heap: :meth:`next_leaf` takes the next leaf of best bound, and
+    every plan is in a leaf taken or under an open node.
     """
-    import heapq
 
-    ys = np.arange(model.y0, model.u0)
-    if not len(ys):
-        return model, None, None, 0
+    def __init__(self, problem: ProblemData, model: LinearModel, lp: _LP, a: Csr,
+                 bound: float, x_lp: np.ndarray) -> None:
+        self.problem, self.model, self.lp, self.a = problem, model, lp, a
+        self.ys = np.arange(model.y0, model.u0)
+        self.weight = problem.fixed_cost[model.y_prog].astype(float) + 1.0
+        self.base_lo = model.col_lower[self.ys].copy()
+        self.base_hi = model.col_upper[self.ys].copy()
+        self.nodes = 0  # node LPs solved
+        self.dropped = -np.inf  # the best bound of the nodes dropped by ``above``
+        self._counter = 0
+        self.heap: list[tuple[float, int, dict[int, float], np.ndarray]] = []
+        if len(self.ys) and len(self._fractional(x_lp)):
+            self.heap.append((-bound, 0, {}, x_lp))
 
-    def fractional(x: np.ndarray) -> np.ndarray:
-        v = x[ys]
+    @property
+    def needed(self) -> bool:
+        """The root LP runs some programme part-way (else the whole model is the leaf)."""
+        return bool(self.heap) or self.nodes > 0
+
+    def top(self) -> float | None:
+        """The best bound among the open nodes (None when none is left)."""
+        return -self.heap[0][0] if self.heap else None
+
+    def _fractional(self, x: np.ndarray) -> np.ndarray:
+        v = x[self.ys]
         return np.flatnonzero((v > 1e-6) & (v < 1 - 1e-6))
 
-    if not len(fractional(x_lp)):
-        return model, None, None, 0
-    weight = problem.fixed_cost[model.y_prog].astype(float) + 1.0
-    base_lo, base_hi = model.col_lower[ys].copy(), model.col_upper[ys].copy()
-
-    def node_model(fix: dict[int, float]) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+    def node_model(self, fix: dict[int, float]) -> tuple[LinearModel, np.ndarray, np.ndarray]:
         """The model of a node (its run variables fixed) and its ``y`` bounds."""
-        lo, hi = base_lo.copy(), base_hi.copy()
+        lo, hi = self.base_lo.copy(), self.base_hi.copy()
         for k, val in fix.items():
             lo[k] = hi[k] = val
-        return replace(model, col_lower=_with(model.col_lower, ys, lo),
-                       col_upper=_with(model.col_upper, ys, hi)), lo, hi
-    counter = 0
-    heap: list[tuple[float, int, dict[int, float], np.ndarray]] = [(-bound, 0, {}, x_lp)]
-    nodes = 0
-    while heap and nodes < _MAX_NODES and time.perf_counter() < deadline:
-        neg, _, fix, x = heapq.heappop(heap)
-        frac = fractional(x)
-        if not len(frac):
-            heapq.heappush(heap, (neg, -1, fix, x))  # the leaf: solved below
-            break
-        v = x[ys[frac]]
-        j = int(frac[np.argmax(weight[frac] * np.minimum(v, 1 - v))])
-        for value in (1.0, 0.0):
-            child = {**fix, j: value}
-            node, lo, hi = node_model(child)
-            lp.set_bounds(ys, lo, hi)
-            status, pi_n, x_n, _ = _column_generation(lp, problem, node, a, deadline)
-            nodes += 1
-            if status == "optimal" and pi_n is not None and x_n is not None:
-                l_n, _ = lagrangian_bound(node, a, pi_n, model.score)
-                counter += 1
-                heapq.heappush(heap, (-l_n, counter, child, x_n))
-            elif status != "infeasible":
-                # No LP in time: this subtree keeps its parent's bound.
-                counter += 1
-                heapq.heappush(heap, (neg, counter, child, x))
-    lp.set_bounds(ys, base_lo, base_hi)
-    if not heap or heap[0][1] != -1:
-        return model, None, (-heap[0][0] if heap else None), nodes
-    _, _, fix, _ = heapq.heappop(heap)
-    open_bound = max((-h[0] for h in heap), default=None)
-    leaf, lo, hi = node_model(fix)
-    # The leaf's LP again, for its duals and plan (the heap kept only its plan).
-    lp.set_bounds(ys, lo, hi)
-    status, pi_l, x_l, _ = _column_generation(lp, problem, leaf, a, deadline)
-    lp.set_bounds(ys, base_lo, base_hi)
-    if status != "optimal" or pi_l is None or x_l is None:
-        return model, None, None, nodes
-    l_leaf, d_leaf = lagrangian_bound(leaf, a, pi_l, model.score)
-    return leaf, (l_leaf, pi_l, x_l, d_leaf), open_bound, nodes
+        m = self.model
+        return replace(m, col_lower=_with(m.col_lower, self.ys, lo),
+                       col_upper=_with(m.col_upper, self.ys, hi)), lo, hi
+
+    def next_leaf(self, deadline: float, above: float = -np.inf) -> _Leaf | None:
+        """Branch best-first until the open node of best bound is a leaf, and take it out.
+
+        Nodes that cannot hold a plan scoring more than ``above`` (their bound, rounded down
+        to a score step, is not above it) are dropped. None when no node is left, or when the
+        node limit or the deadline comes first (the open nodes stay: :meth:`top`)."""
+        heap, lp, ys = self.heap, self.lp, self.ys
+        if not heap:
+            return None
+        found = None
+        while heap and self.nodes < _MAX_NODES and time.perf_counter() < deadline:
+            if self.model.floor_score(-heap[0][0]) <= above:
+                # The best node cannot beat ``above``: nor can any other.
+                self.dropped = max(self.dropped, -heap[0][0])
+                heap.clear()
+                break
+            neg, _, fix, x = heapq.heappop(heap)
+            frac = self._fractional(x)
+            if not len(frac):
+                found = (neg, fix, x)
+                break
+            v = x[ys[frac]]
+            j = int(frac[np.argmax(self.weight[frac] * np.minimum(v, 1 - v))])
+            for value in (1.0, 0.0):
+                child = {**fix, j: value}
+                node, lo, hi = self.node_model(child)
+                lp.set_bounds(ys, lo, hi)
+                status, pi_n, x_n, _ = _column_generation(lp, self.problem, node, self.a,
+                                                          deadline)
+                self.nodes += 1
+                self._counter += 1
+                if status == "optimal" and pi_n is not None and x_n is not None:
+                    l_n, _ = lagrangian_bound(node, self.a, pi_n, self.model.score)
+                    heapq.heappush(heap, (-l_n, self._counter, child, x_n))
+                elif status != "infeasible":
+                    # No LP in time: this subtree keeps its parent's bound.
+                    heapq.heappush(heap, (neg, self._counter, child, x))
+        lp.set_bounds(ys, self.base_lo, self.base_hi)
+        if found is None:
+            return None
+        neg, fix, x = found
+        leaf = self.solve_leaf(fix, deadline)
+        if leaf is None:
+            self._counter += 1  # no LP in time: the leaf stays open, its bound counts
+            heapq.heappush(heap, (neg, self._counter, fix, x))
+        return leaf
+
+    def solve_leaf(self, fix: dict[int, float], deadline: float) -> _Leaf | None:
+        """The leaf's LP (again: the heap keeps only its plan) for its duals; after it, the
+        LP's basis is the leaf's (levels 2 and 3 start from it). None if not solved in time."""
+        lp, ys = self.lp, self.ys
+        leaf, lo, hi = self.node_model(fix)
+        lp.set_bounds(ys, lo, hi)
+        status, pi_l, x_l, _ = _column_generation(lp, self.problem, leaf, self.a, deadline)
+        lp.set_bounds(ys, self.base_lo, self.base_hi)
+        if status != "optimal" or pi_l is None or x_l is None:
+            return None
+        l_leaf, d_leaf = lagrangian_bound(leaf, self.a, pi_l, self.model.score)
+        return _Leaf(leaf, fix, l_leaf, pi_l, x_l, d_leaf)
 
 
 def _with(values: np.ndarray, idx: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -1078,41 +1125,86 @@ def _exact(problem: ProblemData, deadline: float, workers: int, seed: int, tie_b
     stats["lp_bound"] = bound
 
     # Branch on the run variables (programmes run part-way in the LP) before anything else:
-    # the leaf is the subproblem of best bound whose LP runs every programme fully or not at
-    # all; the other nodes stay open, and their bounds count in the final bound.
+    # level 1 runs on the leaf of best bound, the subproblem whose LP runs every programme
+    # fully or not at all; then on the next leaf while an open node may beat the best plan.
     ts = time.perf_counter()
-    node_model, node_lp, open_bound, nodes = _branch_on_runs(
-        problem, model, lp, a, bound, pi, x_lp, deadline)
-    stats["run_branching"] = {"nodes": nodes, "s": round(time.perf_counter() - ts, 3),
-                              "leaf_bound": node_lp[0] if node_lp else None,
-                              "open_bound": open_bound}
+    tree = _RunTree(problem, model, lp, a, bound, x_lp)
+    leaf = tree.next_leaf(deadline) if tree.needed else None
+    stats["run_branching"] = {"nodes": tree.nodes, "s": round(time.perf_counter() - ts, 3),
+                              "leaf_bound": leaf.bound if leaf else None,
+                              "open_bound": tree.top()}
     log.info("run branching: %s", stats["run_branching"])
-    leaf_run = None
-    if node_lp is not None:
+    best: tuple[float, np.ndarray] | None = None
+    holder: _Leaf | None = None  # the leaf of the best plan
+    holder_nodes = 0  # the nodes solved when the holder's LP was (the basis is its since)
+    rivals = -np.inf  # the best LP bound of the other leaves taken
+    unproven = -np.inf  # the bound of a leaf whose level 1 did not settle
+    settled = leaf is not None
+    branched: dict[str, Any] = {}  # the branching down to the next leaf
+    while leaf is not None:
         leaf_start = z_start
         if plan is not None:
-            full = node_model.full_vector(problem, plan)
-            if np.any(full < node_model.col_lower - 1e-9) or \
-                    np.any(full > node_model.col_upper + 1e-9):
+            full = leaf.model.full_vector(problem, plan)
+            if np.any(full < leaf.model.col_lower - 1e-9) or \
+                    np.any(full > leaf.model.col_upper + 1e-9):
                 leaf_start = None  # the greedy plan is not in the leaf: no target from it
-        leaf_run = _level1(node_model, a, node_lp[0], node_lp[1], node_lp[2], node_lp[3],
-                           leaf_start, None, deadline, workers, seed)
-        stats["leaf"] = leaf_run.stats
-    tree = model.floor_score(open_bound) if open_bound is not None else None
+        leaf_run = _level1(leaf.model, a, leaf.bound, leaf.pi, leaf.x, leaf.d, leaf_start, best,
+                           deadline, workers, seed)
+        if "leaf" not in stats:
+            stats["leaf"] = leaf_run.stats
+        else:
+            stats.setdefault("leaves", []).append({**branched, "leaf_bound": leaf.bound,
+                                                   **leaf_run.stats})
+        if leaf_run.best is not None and (best is None or leaf_run.best[0] > best[0]):
+            if holder is not None:
+                rivals = max(rivals, holder.bound)
+            best, holder, holder_nodes = leaf_run.best, leaf, tree.nodes
+        else:
+            rivals = max(rivals, leaf.bound)
+        if not leaf_run.proven or best is None:
+            settled, unproven = False, leaf_run.bound
+            break
+        # Settled unless an open node may hold a plan that beats the best one: then the
+        # next leaf (generated city seed 15: the first leaf's optimum 3,733,220 lay under an
+        # open node's bound of 3,733,238.98; asked of the whole model from the root LP, with
+        # 118,887 free columns, the question a step above it was not answered in 47 s).
+        ts, nodes = time.perf_counter(), tree.nodes
+        leaf = tree.next_leaf(deadline, above=best[0])
+        branched = {"nodes": tree.nodes - nodes, "s": round(time.perf_counter() - ts, 3)}
+        if leaf is None and branched["nodes"]:
+            stats.setdefault("leaves", []).append(branched)  # no leaf left to take
+        if leaf is None and tree.top() is not None:
+            settled = False  # the node limit or the deadline
+    top = tree.top()
     tree_bound = None
-    if node_lp is not None and leaf_run is not None and leaf_run.proven and \
-            leaf_run.best is not None and (tree is None or tree < leaf_run.best[0]):
-        # Every other node is worse than the leaf's plan: the leaf holds every best plan.
-        run, model, raw_bound, d = leaf_run, node_model, node_lp[0], node_lp[3]
+    if settled and best is not None and holder is not None:
+        # No other node beats the best plan: it is optimal. Levels 2 and 3 run on its leaf
+        # when every other node's bound is below its score (then the leaf holds every plan of
+        # that score), else on the whole model from the root LP, solved again for its basis.
+        run = _Level1Run(best, True, best[0], False, {})
+        others = max(rivals, tree.dropped, -np.inf if top is None else top)
+        if model.floor_score(others) < best[0]:
+            if tree.nodes != holder_nodes:
+                # From the leaf's LP basis: solve it again (from another node's, seed 15's
+                # least-cost LP took 13-15 s instead of ~0.2 s).
+                holder = tree.solve_leaf(holder.fix, deadline) or holder
+            model, raw_bound, d = holder.model, holder.bound, holder.d
+        else:
+            raw_bound = bound
+            status, pi_r, _, _ = _column_generation(lp, problem, model, a, deadline)
+            if status == "optimal" and pi_r is not None:
+                raw_bound, d = lagrangian_bound(model, a, pi_r, model.score)
     else:
-        # Not settled by a leaf: the whole problem, from the leaf's plan if there is one
+        # Not settled by the leaves: the whole problem, from their best plan if there is one
         # (a plan of the whole problem too).
-        run = _level1(model, a, bound, pi, x_lp, d, z_start,
-                      leaf_run.best if leaf_run is not None else None, deadline, workers, seed)
+        run = _level1(model, a, bound, pi, x_lp, d, z_start, best, deadline, workers, seed)
         stats["level1"] = run.stats
         raw_bound = bound
-        if tree is not None:
-            tree_bound = max(tree, leaf_run.bound) if leaf_run is not None else tree
+        if tree.needed:
+            # Every plan is under an open node, in a leaf that settled (none beats the best
+            # plan) or in the one that did not.
+            tree_bound = max(-np.inf if top is None else model.floor_score(top), unproven,
+                             -np.inf if best is None else best[0])
     if run.fallback:
         return _plain(problem, model, deadline, workers, seed, tie_break, t0, stats)
     integral = model.integral_score
