@@ -698,6 +698,7 @@ def _mending(problem: ProblemData, model: LinearModel, a: Csr, cols: np.ndarray,
 
 _MAX_NODES = 64
 
+
 @dataclass
 class _Leaf:
     """A leaf of the run tree: its model (its run variables ``fix``-ed) and its LP's bound
