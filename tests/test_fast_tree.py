@@ -64,3 +64,30 @@ def test_levels_2_and_3_stay_on_the_best_plans_leaf_when_no_other_holds_its_scor
     assert answers and not any(answers)
     assert result.cost == 7_597_900_000
     assert result.cost_floor == 7_597_900_000
+
+
+def test_a_search_cut_short_asks_the_whole_model_and_keeps_a_valid_bound(tmp_path, monkeypatch):
+    # Seed 0 with room for two node LPs only: no leaf is reached, so level 1 runs on the
+    # whole model (as before the search went on past its first leaf), still exact.
+    monkeypatch.setattr(fast, "_MAX_NODES", 2)
+    problem = _small(tmp_path, 0)
+    result = fast.solve(problem, 60, 2, 0)
+    assert result.stats["run_branching"]["nodes"] == 2
+    assert "level1" in result.stats
+    assert result.status is Status.OPTIMAL and result.objective == 74_980
+    assert result.cost == 7_309_200_000
+
+
+@pytest.mark.parametrize("limit", [0.05, 0.3])
+def test_a_short_time_limit_never_claims_more_than_it_proved(tmp_path, limit):
+    # Whatever the search reached when the clock ran out, the bound holds the true optimum
+    # (74,980, the plain MIP's) and the plan is a real one.
+    problem = _small(tmp_path, 0)
+    result = fast.solve(problem, limit, 2, 0)
+    if result.solution is not None:
+        assert not result.solution.check()
+        assert result.objective <= 74_980
+    if result.bound is not None:
+        assert result.bound >= 74_980
+    if result.status is Status.OPTIMAL:
+        assert result.objective == 74_980
