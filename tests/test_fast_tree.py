@@ -22,9 +22,8 @@ def _small(tmp_path: Path, seed: int) -> ProblemData:
     return load_problem(generate("small", tmp_path / f"small-{seed}", seed=seed))
 
 
-@pytest.mark.parametrize("seed", [0])
-def test_the_next_leaf_is_asked_while_an_open_node_may_beat_the_best_plan(tmp_path, seed):
-    problem = _small(tmp_path, seed)
+def test_the_next_leaf_is_asked_while_an_open_node_may_beat_the_best_plan(tmp_path):
+    problem = _small(tmp_path, 0)
     result = fast.solve(problem, 60, 2, 0)
     reference = highs.solve(problem, 120, 2, 0)
     assert reference.status is Status.OPTIMAL
@@ -66,7 +65,7 @@ def test_levels_2_and_3_stay_on_the_best_plans_leaf_when_no_other_holds_its_scor
     assert result.cost_floor == 7_597_900_000
 
 
-def test_a_search_cut_short_asks_the_whole_model_and_keeps_a_valid_bound(tmp_path, monkeypatch):
+def test_a_search_cut_short_asks_the_whole_model_and_stays_exact(tmp_path, monkeypatch):
     # Seed 0 with room for two node LPs only: no leaf is reached, so level 1 runs on the
     # whole model (as before the search went on past its first leaf), still exact.
     monkeypatch.setattr(fast, "_MAX_NODES", 2)
