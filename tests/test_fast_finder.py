@@ -95,7 +95,11 @@ def test_the_question_with_the_finder_beside_it_answers_the_question():
             runs = [fast._beside_the_finder(tight, a, cols, bounds, d, target, STEP, margin,
                                             time.perf_counter() + 30, 0) for _ in range(2)]
             plans_out = []
-            for out, finder_plan in runs:
+            for out, finder_plan, below in runs:
+                if below is not None:  # the finder's plan below the target, when it is kept
+                    kept = np.zeros(n)
+                    kept[below[0]] = below[1]
+                    assert _feasible(model, a, kept) and score @ kept < target, (seed, target)
                 plan = np.zeros(n)
                 if finder_plan is not None:
                     plan[finder_plan[0]] = finder_plan[1]
@@ -108,6 +112,10 @@ def test_the_question_with_the_finder_beside_it_answers_the_question():
                     assert _feasible(model, a, plan), (seed, target)
                 assert reached == (best >= target), (seed, target)  # the question's answer
             assert np.array_equal(*plans_out), (seed, target)  # the same on every run
+            belows = [None if r[2] is None else r[2][1] for r in runs]
+            assert (belows[0] is None) == (belows[1] is None), (seed, target)
+            if belows[0] is not None:
+                assert np.array_equal(belows[0], belows[1]), (seed, target)
             finder_plan = runs[0][1]
             if finder_plan is not None:
                 by_finder += 1
@@ -120,16 +128,20 @@ def test_the_question_with_the_finder_beside_it_answers_the_question():
     assert by_finder and none, (by_finder, by_question, none)
 
 
-def test_the_question_waits_for_the_finder_only_when_it_says_yes():
-    def done(objective: float | None) -> highs.Levels:
+def test_the_question_waits_for_the_finder_only_when_it_says_yes_or_has_done_more_work():
+    def done(objective: float | None, work: int = 50) -> highs.Levels:
         out = highs.LevelOutcome("feasible" if objective else "none", None, objective, None)
-        return highs.Levels(out, None, [out.status], [0.0])
+        return highs.Levels(out, None, [out.status], [0.0], work=work)
 
     target = 100.0
-    assert not fast._settled(target, None, None)
-    assert fast._settled(target, None, done(100.0))  # the finder reached it: its plan
-    assert not fast._settled(target, None, done(90.0))  # the finder did not: the question
-    assert fast._settled(target, done(None), None)  # the question said no
-    assert fast._settled(target, done(90.0), None)
-    assert not fast._settled(target, done(100.0), None)  # yes: wait for the finder's plan
-    assert fast._settled(target, done(100.0), done(90.0))
+    assert not fast._settled(target, None, None, 0)
+    assert fast._settled(target, None, done(100.0), 0)  # the finder reached it: its plan
+    assert not fast._settled(target, None, done(90.0), 0)  # the finder did not: the question
+    assert not fast._settled(target, done(100.0), None, 80)  # yes: wait for the finder's plan
+    assert fast._settled(target, done(100.0), done(90.0), 80)
+    # The question said no: the finder goes on while it has done no more work than the
+    # question (its plan is then kept), and stops once it has done more.
+    assert not fast._settled(target, done(None, work=50), None, 50)
+    assert not fast._settled(target, done(90.0, work=50), None, 20)
+    assert fast._settled(target, done(None, work=50), None, 51)
+    assert fast._settled(target, done(90.0, work=50), None, 80)

@@ -499,39 +499,57 @@ def _reaches(target: float, out: highs_engine.Levels | None) -> bool:
 
 
 def _settled(target: float, question: highs_engine.Levels | None,
-             finder: highs_engine.Levels | None) -> bool:
+             finder: highs_engine.Levels | None, finder_work: float) -> bool:
     """Whether the question and the finder beside it (each ``None`` while it runs) have said
-    enough: the finder reached the target (its plan is the answer), or the question said no
-    (then so must the finder), or both are done. A question that says yes waits for the
-    finder, whose plan is preferred: which plan is kept must not depend on which ends first."""
-    return _reaches(target, finder) or \
-        (question is not None and (finder is not None or not _reaches(target, question)))
+    enough: the finder reached the target (its plan is the answer), or both are done, or the
+    question said no and the finder has done more work than it (then its plan is not kept:
+    see :func:`_beside_the_finder`). A question that says yes waits for the finder, whose plan
+    is preferred: which plan is kept must not depend on which ends first."""
+    if _reaches(target, finder):
+        return True
+    if question is None:
+        return False
+    if finder is not None or question.work is None:
+        return True
+    return not _reaches(target, question) and finder_work > question.work
 
 
 def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.ndarray,
                        d: np.ndarray, target: float, step: float, margin: float,
                        deadline: float, seed: int
-                       ) -> tuple[highs_engine.LevelOutcome, tuple[np.ndarray, np.ndarray] | None]:
+                       ) -> tuple[highs_engine.LevelOutcome, tuple[np.ndarray, np.ndarray] | None,
+                                  tuple[np.ndarray, np.ndarray] | None]:
     """The question at the ceiling ``target`` (its columns ``cols`` with ``bounds``, its rows
     ``tight``) and, beside it on the other core, the finder at the same target: two child
-    processes, one thread each. Returns the question's outcome (in ``cols``) and, when the
-    finder reaches the target, its plan (columns, values), which is then the answer.
+    processes, one thread each. Returns the question's outcome (in ``cols``); when the
+    finder reaches the target, its plan (columns, values), which is then the answer; and when
+    the question says no, the finder's best plan if it ended within the question's work.
 
     Which plan is kept does not depend on which MIP ends first: the finder's whenever it
     reaches the target, else the question's. So the question waits for the finder when it
     says yes first; when it says no, the finder cannot say yes (its plans are the question's)
-    and is stopped. On these MIPs one thread is about as fast as two (seed 4's question at
-    3,742,370: 7.8 s against 8.2 s; `hcmc-2023`'s "no"s 1.2 and 2.1 s against 1.0 and 2.2 s),
-    so the other core is the finder's for free."""
+    and goes on only while it has done no more work than the question (HiGHS's MIP interrupt
+    callbacks, the same on every run: :func:`allocator.engines.highs.race`), so whether its
+    plan below the target is kept does not depend on the clock either. On these MIPs one
+    thread is about as fast as two (seed 4's question at 3,742,370: 7.8 s against 8.2 s;
+    `hcmc-2023`'s "no"s 1.2 and 2.1 s against 1.0 and 2.2 s), so the other core is the
+    finder's for free."""
     stop = StopWhen(bound_below=target, plan_reaches=target)
     f_cols, _, f_model = _finder_mip(tight, a, d, step, margin)
     question, finder = highs_engine.side_by_side(
         [_merged_job(_restrict(tight, a, cols, bounds)[0], step, seed, stop),
          _merged_job(f_model, step, seed, stop, mip_max_nodes=_FINDER_NODES)],
-        deadline, lambda results, works: _settled(target, *results))
+        deadline, lambda results, works: _settled(target, results[0], results[1], works[1]))
     if _reaches(target, finder) and finder.first.values is not None:
-        return finder.first, (f_cols, finder.first.values)
-    return question.first, None
+        return finder.first, (f_cols, finder.first.values), None
+    below = None
+    if finder.work is not None and question.work is not None and \
+            finder.work <= question.work and finder.first.values is not None:
+        # The finder ended within the question's work: its best plan, below the target, is
+        # kept whatever ended first (generated city seed 12: beside the "no" at 3,741,710
+        # the finder's plan of 3,741,700 is the optimum, which took another 7.7 s to find).
+        below = (f_cols, finder.first.values)
+    return question.first, None, below
 
 
 # Questions asked from the bound down (level 1, integral scores) before the cluster rule
@@ -1041,11 +1059,11 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
         # is below the target the answer is no; at the ceiling (a proven bound: integral
         # scores), a plan that reaches it is optimal. Either way it stops there.
         at_ceiling = integral and target >= ceiling
-        finder_plan = None
+        finder_plan = below = None
         if at_ceiling and tries and len(cols) >= highs_engine.CHILD_COLUMNS:
             # After a "no", at the ceiling: the finder beside the question.
-            first, finder_plan = _beside_the_finder(tight, a, cols, bounds, d, target, step,
-                                                    margin, deadline, seed)
+            first, finder_plan, below = _beside_the_finder(tight, a, cols, bounds, d, target,
+                                                           step, margin, deadline, seed)
         else:
             sub, _ = _restrict(tight, a, cols, bounds)
             stop = StopWhen(bound_below=target, plan_reaches=target if at_ceiling else None)
@@ -1056,6 +1074,8 @@ def _level1(model: LinearModel, a: Csr, raw_bound: float, pi: np.ndarray,
             tries[-1]["by"] = "finder"
         log.info("level 1 try: %s", tries[-1])
         best = _better(model, best, *(finder_plan or (cols, first.values)))
+        if below is not None:
+            best = _better(model, best, *below)
         tries[-1]["best"] = best[0] if best is not None else None
         if best is not None and (at_ceiling and best[0] >= target or
                                  first.status == "optimal" and best[0] >= target - 1e-6):
