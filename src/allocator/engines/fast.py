@@ -44,7 +44,8 @@ Each small MIP asks "is there a plan scoring at least ``T``?". With integral sco
 ``T`` is the bound itself, and each "no" lowers it a step, for :data:`_DESCENT` questions. A
 plan at the ceiling they leave would be optimal, and one smaller MIP looks for it
 (:func:`_finder`: only the columns that lose less than half a step); at city size it also runs
-beside each question at the ceiling after a "no", on the other core (:func:`_beside_the_finder`).
+beside each question at the ceiling after a "no", on the other core (:func:`_beside_the_finder`;
+its plan is kept when it reaches the target, or when it ends within the question's work).
 After that, and without steps, ``T`` stops just short of the next cluster of reduced costs
 (:func:`_target`). The rows are tightened against ``T`` as the columns are
 (:func:`_tightened_rows`: a row whose slack would cost more than the room is held at its
