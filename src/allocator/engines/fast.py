@@ -544,8 +544,9 @@ def _beside_the_finder(tight: LinearModel, a: Csr, cols: np.ndarray, bounds: np.
     if _reaches(target, finder) and finder.first.values is not None:
         return finder.first, (f_cols, finder.first.values), None
     below = None
-    if finder.work is not None and question.work is not None and \
-            finder.work <= question.work and finder.first.values is not None:
+    if not _reaches(target, question) and finder.work is not None and \
+            question.work is not None and finder.work <= question.work and \
+            finder.first.values is not None:
         # The finder ended within the question's work: its best plan, below the target, is
         # kept whatever ended first (generated city seed 12: beside the "no" at 3,741,710
         # the finder's plan of 3,741,700 is the optimum, which took another 7.7 s to find).
@@ -750,6 +751,7 @@ class _RunTree:
         self.base_lo = model.col_lower[self.ys].copy()
         self.base_hi = model.col_upper[self.ys].copy()
         self.nodes = 0  # node LPs solved
+        self.basis_of: dict[int, float] | None = None  # the leaf whose LP ``lp`` last solved
         self._dropped: list[tuple[float, int, dict[int, float], np.ndarray]] = []  # by ``above``
         self._counter = 0
         self.heap: list[tuple[float, int, dict[int, float], np.ndarray]] = []
@@ -816,6 +818,7 @@ class _RunTree:
                 status, pi_n, x_n, _ = _column_generation(lp, self.problem, node, self.a,
                                                           deadline)
                 self.nodes += 1
+                self.basis_of = None
                 self._counter += 1
                 if status == "optimal" and pi_n is not None and x_n is not None:
                     l_n, _ = lagrangian_bound(node, self.a, pi_n, self.model.score)
@@ -841,7 +844,9 @@ class _RunTree:
         lp.set_bounds(ys, lo, hi)
         status, pi_l, x_l, _ = _column_generation(lp, self.problem, leaf, self.a, deadline)
         lp.set_bounds(ys, self.base_lo, self.base_hi)
+        self.basis_of = fix
         if status != "optimal" or pi_l is None or x_l is None:
+            self.basis_of = None
             return None
         l_leaf, d_leaf = lagrangian_bound(leaf, self.a, pi_l, self.model.score)
         return _Leaf(leaf, fix, l_leaf, pi_l, x_l, d_leaf)
@@ -1215,7 +1220,6 @@ def _exact(problem: ProblemData, deadline: float, workers: int, seed: int, tie_b
     log.info("run branching: %s", stats["run_branching"])
     best: tuple[float, np.ndarray] | None = None
     holder: _Leaf | None = None  # the leaf of the best plan
-    holder_nodes = 0  # the nodes solved when the holder's LP was (the basis is its since)
     tied: list[_Leaf] = []  # leaves taken since the best plan: none beats it, some may equal it
     unproven = -np.inf  # the bound of a leaf whose level 1 did not settle
     settled = leaf is not None
@@ -1235,7 +1239,7 @@ def _exact(problem: ProblemData, deadline: float, workers: int, seed: int, tie_b
             stats.setdefault("leaves", []).append({**branched, "leaf_bound": leaf.bound,
                                                    **leaf_run.stats})
         if leaf_run.best is not None and (best is None or leaf_run.best[0] > best[0]):
-            best, holder, holder_nodes, tied = leaf_run.best, leaf, tree.nodes, []
+            best, holder, tied = leaf_run.best, leaf, []
         else:
             tied.append(leaf)
         if not leaf_run.proven or best is None:
@@ -1261,7 +1265,7 @@ def _exact(problem: ProblemData, deadline: float, workers: int, seed: int, tie_b
         run = _Level1Run(best, True, best[0], False, {})
         step = float(model.score_step) if model.integral_score else 0.0
         if not _ties_elsewhere(tree, tied, a, best[0], step, deadline, workers, seed, stats):
-            if tree.nodes != holder_nodes:
+            if tree.basis_of is not holder.fix:
                 # From the leaf's LP basis: solve it again (from another node's, seed 15's
                 # least-cost LP took 13-15 s instead of ~0.2 s).
                 holder = tree.solve_leaf(holder.fix, deadline) or holder
