@@ -7,6 +7,8 @@ lowering the column threshold.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -203,9 +205,6 @@ def test_a_child_stopped_early_is_killed_and_the_server_goes_on(
 def test_ctrl_c_reaches_neither_the_server_nor_its_children(
         capfd: pytest.CaptureFixture[str]) -> None:
     # A terminal's Ctrl-C goes to every process of its group: the parent decides alone.
-    import os
-    import signal
-
     slow = highs.Job(knapsacks(400, 30, seed=2), 1, 0, levels=1)
     with highs.fork_server() as server:
         running = highs._Running.start(server)
